@@ -1,0 +1,36 @@
+# Every target sets itself up: a missing .venv is created and the project installed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: test test-long demo bench lint typecheck clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check alipay_voucher tests benchmarks examples tools
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict alipay_voucher
+
+test: lint typecheck
+	$(BIN)/python -m pytest -q
+
+test-long: $(STAMP)
+	$(BIN)/python -m pytest -q -m long
+
+demo: $(STAMP)
+	$(BIN)/python -m alipay_voucher demo
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_protocol.py
+	$(BIN)/python benchmarks/bench_models.py
+	$(BIN)/python benchmarks/bench_throughput.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,1 @@
+"""alipay_voucher: the async-first Python SDK for Alipay OpenAPI v3 payment vouchers."""

@@ -1,0 +1,228 @@
+"""The exception tree.
+
+Every error a caller can see derives from :class:`AlipayError`, so ``except AlipayError``
+is always enough. Errors that come from an HTTP exchange carry what is needed to
+triage them in one step (status, code, trace id, request id, raw body), and every
+message says what to do next. No message ever contains key material, signatures or
+the ``Authorization`` header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "APIError",
+    "AlipayError",
+    "ConfigurationError",
+    "DecryptionError",
+    "ErrorLink",
+    "MalformedResponseError",
+    "OutcomeUnknownError",
+    "RequestValidationError",
+    "SignatureVerificationError",
+    "TransportError",
+    "TransportTimeoutError",
+]
+
+
+class AlipayError(Exception):
+    """Base of every error raised by this package."""
+
+
+class ConfigurationError(AlipayError, ValueError):
+    """The configuration (keys, certificates, AES key, URLs) cannot work.
+
+    Raised when the config is built, never on the first call, and the message names
+    what is wrong and how to fix it.
+    """
+
+
+class RequestValidationError(AlipayError, ValueError):
+    """A request was refused before anything was signed or sent.
+
+    ``field`` is the dotted JSON path of the offending field (``"fix_voucher.amount"``),
+    or ``None`` when the problem concerns the request as a whole.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@attrs.frozen
+class ErrorLink:
+    """One entry of an error body's ``links``: a troubleshooting URL and its caption."""
+
+    link: str
+    desc: str | None = None
+
+
+class APIError(AlipayError):
+    """Alipay answered with an HTTP error status (>= 400).
+
+    ``code`` is Alipay's error code (kebab-case for platform errors such as
+    ``invalid-signature``, UPPER_SNAKE for business errors such as
+    ``INVALID_PARAMETER``); ``body`` holds the raw bytes that were received.
+    Error bodies are usually unsigned, so treat their content as information, not proof.
+    """
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        code: str | None,
+        message: str | None,
+        links: tuple[ErrorLink, ...] = (),
+        trace_id: str | None = None,
+        request_id: str | None = None,
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+        verified: bool = False,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        self.links = links
+        self.trace_id = trace_id
+        self.request_id = request_id
+        self.body = body
+        self.headers: Mapping[str, str] = dict(headers or {})
+        self.verified = verified
+        super().__init__(self._describe())
+
+    @property
+    def hint(self) -> str | None:
+        """A suggestion for the commonest gateway codes, or ``None``."""
+        return _HINTS.get(self.code or "")
+
+    def _describe(self) -> str:
+        parts = [f"HTTP {self.status}"]
+        if self.code:
+            parts.append(self.code)
+        text = " ".join(parts)
+        if self.message:
+            text += f": {self.message}"
+        extras = []
+        if self.trace_id:
+            extras.append(f"trace_id={self.trace_id}")
+        if self.request_id:
+            extras.append(f"request_id={self.request_id}")
+        if extras:
+            text += f" ({', '.join(extras)})"
+        hint = self.hint
+        if hint:
+            text += f". Hint: {hint}"
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_api_error, (type(self), self.__dict__.copy()))
+
+
+def _rebuild_api_error(cls: type[APIError], state: dict[str, Any]) -> APIError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    Exception.__init__(error, error._describe())
+    return error
+
+
+_HINTS: dict[str, str] = {
+    "invalid-signature": (
+        "Alipay could not verify the request signature: check that the private key belongs "
+        "to this app_id and that the matching public key (or app certificate) is the one "
+        "uploaded in the Alipay console"
+    ),
+    "invalid-app-id": (
+        "the app_id is unknown to this gateway; production and sandbox app ids differ"
+    ),
+    "app-cert-not-exist": (
+        "the app certificate SN is unknown: upload the app certificate in the console or "
+        "pass the appCertPublicKey_<app_id>.crt that the console issued"
+    ),
+    "invalid-alipay-root-cert-sn": (
+        "the alipay-root-cert-sn header does not match: pass the alipayRootCert.crt "
+        "downloaded from the console as alipay_root_cert"
+    ),
+    "invalid-timestamp": "the request timestamp is out of range: check this machine's clock",
+    "missing-timestamp": "the Authorization header was missing or malformed",
+    "decryption-error": "Alipay could not decrypt the body: check the AES key (encrypt_key)",
+    "invalid-app-auth-token": "the app_auth_token is invalid or expired; obtain a new one",
+}
+
+
+class SignatureVerificationError(AlipayError):
+    """A response or notification failed signature verification; it was not used."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        trace_id: str | None = None,
+        request_id: str | None = None,
+        body: bytes = b"",
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.trace_id = trace_id
+        self.request_id = request_id
+        self.body = body
+
+
+class DecryptionError(AlipayError):
+    """A verified response body could not be AES-decrypted with the configured key."""
+
+
+class MalformedResponseError(AlipayError):
+    """A verified response was not the JSON object the API promises."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        trace_id: str | None = None,
+        request_id: str | None = None,
+        body: bytes = b"",
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.trace_id = trace_id
+        self.request_id = request_id
+        self.body = body
+
+
+class TransportError(AlipayError):
+    """The HTTP exchange failed: connection refused or reset, truncated answer, timeout."""
+
+    def __init__(self, message: str, *, request_id: str | None = None) -> None:
+        super().__init__(message)
+        self.request_id = request_id
+
+
+class TransportTimeoutError(TransportError):
+    """A per-attempt timeout or the overall deadline expired."""
+
+
+class OutcomeUnknownError(AlipayError):
+    """A mutating call may have taken effect at Alipay, but no answer arrived.
+
+    Repeat the call with the same ``out_biz_no`` (Alipay then returns the first
+    result and changes nothing) or check with ``query``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        out_biz_no: str | None,
+        request_id: str | None = None,
+        attempts: int = 1,
+    ) -> None:
+        super().__init__(message)
+        self.out_biz_no = out_biz_no
+        self.request_id = request_id
+        self.attempts = attempts

@@ -1,0 +1,1 @@
+"""Test kit: the sandbox gateway, a throwaway PKI and pytest fixtures."""
