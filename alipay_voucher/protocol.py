@@ -46,12 +46,14 @@ __all__ = [
     "new_nonce",
     "new_request_id",
     "new_timestamp",
+    "notification_sign_content",
     "parse_authorization",
     "parse_error_body",
     "prepare_request",
     "process_response",
     "request_sign_content",
     "response_sign_content",
+    "sign_notification",
     "sign_request",
     "sign_response",
     "verify_request_signature",
@@ -593,3 +595,35 @@ def sign_response(
     if alipay_sn:
         headers["alipay-sn"] = alipay_sn
     return headers
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+def notification_sign_content(
+    params: Mapping[str, str], *, include_sign_type: bool = False, keep_empty: bool = False
+) -> str:
+    """The text an inbound message's ``sign`` covers (PROTOCOL section 8).
+
+    ``sign`` is always left out; ``sign_type`` only under rule V1 (``include_sign_type``
+    false); empty values are dropped unless ``keep_empty``. Keys are sorted by code
+    point and joined as ``k=v`` with ``&``, values exactly as decoded once.
+    """
+    excluded = {"sign"} if include_sign_type else {"sign", "sign_type"}
+    pairs = sorted(
+        (key, value)
+        for key, value in params.items()
+        if key not in excluded and (keep_empty or value != "")
+    )
+    return "&".join(f"{key}={value}" for key, value in pairs)
+
+
+def sign_notification(
+    signer: Signer, params: Mapping[str, str], *, include_sign_type: bool = False
+) -> dict[str, str]:
+    """Sign a message's parameters as Alipay does; returns them with ``sign`` added."""
+    signed = dict(params)
+    signed.setdefault("sign_type", "RSA2")
+    content = notification_sign_content(signed, include_sign_type=include_sign_type)
+    signed["sign"] = sign_sha256_rsa(signer, content.encode("utf-8"))
+    return signed
