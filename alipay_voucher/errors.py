@@ -19,11 +19,14 @@ __all__ = [
     "AlipayError",
     "ConfigurationError",
     "DecryptionError",
+    "DuplicateNotificationError",
     "ErrorLink",
     "MalformedResponseError",
+    "NotificationError",
     "OutcomeUnknownError",
     "RequestValidationError",
     "SignatureVerificationError",
+    "StaleNotificationError",
     "TransportError",
     "TransportTimeoutError",
 ]
@@ -226,3 +229,22 @@ class OutcomeUnknownError(AlipayError):
         self.out_biz_no = out_biz_no
         self.request_id = request_id
         self.attempts = attempts
+
+
+class NotificationError(AlipayError):
+    """An inbound message was malformed, addressed to another app, or refused."""
+
+
+class StaleNotificationError(NotificationError):
+    """A verified message is older than the configured maximum age (a possible replay)."""
+
+
+class DuplicateNotificationError(NotificationError):
+    """A verified message was already handled; ``notification`` holds it.
+
+    Answer ``success`` again so that Alipay stops redelivering, but do not act twice.
+    """
+
+    def __init__(self, message: str, *, notification: object) -> None:
+        super().__init__(message)
+        self.notification = notification
