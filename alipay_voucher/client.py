@@ -1,0 +1,416 @@
+"""AsyncVoucherClient: the seven voucher operations as coroutines, plus a generic call.
+
+The operations are deliberately thin: each names its row of :data:`_OPERATIONS` and
+hands its input to one generic coroutine, which turns the request into JSON (with the
+models' checks), serialises it once, and lets the transport sign, send, retry and
+verify. Adding an operation is adding a row and a one-line method.
+
+Every mutating call is sent with an ``out_biz_no``. When the caller gives none, one is
+generated once per call and reused by every attempt, so a retry can never do the thing
+twice; it is on the result's request (and on :class:`OutcomeUnknownError`) for
+reconciliation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import aiohttp
+import attrs
+
+from . import protocol
+from ._hooks import Hooks
+from .config import AlipayConfig, RetryPolicy
+from .errors import ConfigurationError, RequestValidationError
+from .models import (
+    MerchantAccessMode,
+    ResponseInfo,
+    ResponseModel,
+    VoucherAppendRequest,
+    VoucherAppendResponse,
+    VoucherCreateRequest,
+    VoucherCreateResponse,
+    VoucherModifyRequest,
+    VoucherModifyResponse,
+    VoucherPublishRequest,
+    VoucherPublishResponse,
+    VoucherQueryResponse,
+    VoucherSendRequest,
+    VoucherSendResponse,
+    VoucherStopRequest,
+    VoucherStopResponse,
+)
+from .models.converter import from_json, request_to_json
+from .transport import Call, Transport
+
+__all__ = ["AsyncVoucherClient", "GenericResponse"]
+
+_R = TypeVar("_R", bound=ResponseModel)
+
+_BASE_PATH = "/v3/alipay/marketing/activity/voucher"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@attrs.frozen
+class _Operation(Generic[_R]):
+    name: str
+    method: str
+    path: str
+    response_type: type[_R]
+
+    @property
+    def mutating(self) -> bool:
+        return self.method not in _SAFE_METHODS
+
+
+_CREATE = _Operation("create", "POST", f"{_BASE_PATH}/create", VoucherCreateResponse)
+_PUBLISH = _Operation("publish", "POST", f"{_BASE_PATH}/publish", VoucherPublishResponse)
+_SEND = _Operation("send", "POST", f"{_BASE_PATH}/send", VoucherSendResponse)
+_MODIFY = _Operation("modify", "POST", f"{_BASE_PATH}/modify", VoucherModifyResponse)
+_APPEND = _Operation("append", "POST", f"{_BASE_PATH}/append", VoucherAppendResponse)
+_STOP = _Operation("stop", "POST", f"{_BASE_PATH}/stop", VoucherStopResponse)
+_QUERY = _Operation("query", "GET", f"{_BASE_PATH}/query", VoucherQueryResponse)
+
+_OPERATIONS: Mapping[str, _Operation[Any]] = {
+    op.name: op for op in (_CREATE, _PUBLISH, _SEND, _MODIFY, _APPEND, _STOP, _QUERY)
+}
+"""Operation name -> (HTTP method, path, response model): the whole per-operation table."""
+
+# Java's generated client appends the query parameters in this order.
+_QUERY_ORDER = ("activity_id", "merchant_access_mode")
+
+
+@attrs.frozen
+class GenericResponse:
+    """The verified answer of :meth:`AsyncVoucherClient.request`.
+
+    Attributes:
+        payload: The JSON object Alipay answered with (decrypted if it was encrypted).
+        http_status: The HTTP status.
+        trace_id: Alipay's ``alipay-trace-id``; quote it when asking Alipay support.
+        request_id: The ``alipay-request-id`` of the attempt that got this answer.
+        headers: The response headers, names lower-cased.
+    """
+
+    payload: dict[str, Any]
+    http_status: int
+    trace_id: str | None
+    request_id: str | None
+    headers: Mapping[str, str] = attrs.field(repr=False)
+
+
+class AsyncVoucherClient:
+    """The voucher API as coroutines. Use it with ``async with`` or call :meth:`aclose`.
+
+    One client holds one aiohttp session, made on first use on the running event loop
+    and used only from that loop; share the client between tasks rather than making
+    one per call.
+
+    Args:
+        config: The app's credentials and settings.
+        retry: Overrides ``config.retry`` for this client
+            (``RetryPolicy.disabled()`` switches retries off).
+        session: An aiohttp session to send with instead of the client's own; the
+            client never closes it.
+        hooks: Callables run around every attempt, for metrics and tracing.
+
+    Every operation takes these keyword options:
+
+    * ``app_auth_token``: call on behalf of a merchant that authorised your app;
+    * ``request_id``: the ``alipay-request-id`` of the first attempt (retries get
+      fresh ones, each logged);
+    * ``timeout``: seconds one attempt may take (default ``config.timeout``); the
+      retry policy's ``deadline`` bounds all attempts together;
+    * ``encrypt``: AES-encrypt this call's body (default ``config.encrypt``).
+    """
+
+    def __init__(
+        self,
+        config: AlipayConfig,
+        *,
+        retry: RetryPolicy | None = None,
+        session: aiohttp.ClientSession | None = None,
+        hooks: Hooks | None = None,
+    ) -> None:
+        if not isinstance(config, AlipayConfig):
+            raise ConfigurationError(
+                "AsyncVoucherClient needs an AlipayConfig (AlipayConfig.key_mode(...), "
+                f".cert_mode(...) or .from_env()), got {type(config).__name__}."
+            )
+        self._config = config
+        self._transport = Transport(
+            config,
+            retry=retry,
+            session=session,
+            hooks=hooks,
+            name=f"{type(self).__name__}(app_id={config.app_id!r}) at {id(self):#x}",
+        )
+
+    @property
+    def config(self) -> AlipayConfig:
+        return self._config
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy in force (the client's override, else ``config.retry``)."""
+        return self._transport.retry_policy
+
+    @property
+    def closed(self) -> bool:
+        return self._transport.closed
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(app_id={self._config.app_id!r}, "
+            f"base_url={self._config.base_url!r}, mode={self._config.mode!r})"
+        )
+
+    async def __aenter__(self) -> AsyncVoucherClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the client's own session (an injected one is left open); idempotent."""
+        await self._transport.aclose()
+
+    # ----------------------------------------------------------------- operations
+
+    async def create(
+        self,
+        request: VoucherCreateRequest | Mapping[str, Any],
+        *,
+        app_auth_token: str | None = None,
+        request_id: str | None = None,
+        timeout: float | None = None,
+        encrypt: bool | None = None,
+    ) -> VoucherCreateResponse:
+        """Create a voucher activity; the answer carries its ``activity_id``."""
+        return await self._invoke(_CREATE, request, app_auth_token, request_id, timeout, encrypt)
+
+    async def publish(
+        self,
+        request: VoucherPublishRequest | Mapping[str, Any],
+        *,
+        app_auth_token: str | None = None,
+        request_id: str | None = None,
+        timeout: float | None = None,
+        encrypt: bool | None = None,
+    ) -> VoucherPublishResponse:
+        """Activate an activity. Accepted only: success arrives as message ``…created``."""
+        return await self._invoke(_PUBLISH, request, app_auth_token, request_id, timeout, encrypt)
+
+    async def send(
+        self,
+        request: VoucherSendRequest | Mapping[str, Any],
+        *,
+        app_auth_token: str | None = None,
+        request_id: str | None = None,
+        timeout: float | None = None,
+        encrypt: bool | None = None,
+    ) -> VoucherSendResponse:
+        """Issue one voucher to one user (``user_id`` or ``open_id``); returns its id.
+
+        Give each issuance its own ``out_biz_no`` and keep it until the call succeeds:
+        repeating the call with it never issues a second voucher.
+        """
+        return await self._invoke(_SEND, request, app_auth_token, request_id, timeout, encrypt)
+
+    async def modify(
+        self,
+        request: VoucherModifyRequest | Mapping[str, Any],
+        *,
+        app_auth_token: str | None = None,
+        request_id: str | None = None,
+        timeout: float | None = None,
+        encrypt: bool | None = None,
+    ) -> VoucherModifyResponse:
+        """Change an activity (scopes only widen, validity only extends); accepted only."""
+        return await self._invoke(_MODIFY, request, app_auth_token, request_id, timeout, encrypt)
+
+    async def append(
+        self,
+        request: VoucherAppendRequest | Mapping[str, Any],
+        *,
+        app_auth_token: str | None = None,
+        request_id: str | None = None,
+        timeout: float | None = None,
+        encrypt: bool | None = None,
+    ) -> VoucherAppendResponse:
+        """Raise the activity's total quantity (``voucher_quantity`` is the new TOTAL)."""
+        return await self._invoke(_APPEND, request, app_auth_token, request_id, timeout, encrypt)
+
+    async def stop(
+        self,
+        request: VoucherStopRequest | Mapping[str, Any],
+        *,
+        app_auth_token: str | None = None,
+        request_id: str | None = None,
+        timeout: float | None = None,
+        encrypt: bool | None = None,
+    ) -> VoucherStopResponse:
+        """Stop an activity for good; accepted only, confirmed by message ``…stopped``."""
+        return await self._invoke(_STOP, request, app_auth_token, request_id, timeout, encrypt)
+
+    async def query(
+        self,
+        activity_id: str,
+        merchant_access_mode: MerchantAccessMode | str | None = None,
+        *,
+        app_auth_token: str | None = None,
+        request_id: str | None = None,
+        timeout: float | None = None,
+        encrypt: bool | None = None,
+    ) -> VoucherQueryResponse:
+        """Read an activity with its counters. Safe to repeat, so always retried."""
+        params: dict[str, Any] = {"activity_id": activity_id}
+        if merchant_access_mode is not None:
+            params["merchant_access_mode"] = merchant_access_mode
+        return await self._invoke(_QUERY, params, app_auth_token, request_id, timeout, encrypt)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        app_auth_token: str | None = None,
+        request_id: str | None = None,
+        timeout: float | None = None,
+        encrypt: bool | None = None,
+    ) -> GenericResponse:
+        """Call any v3 endpoint, signed and verified, for APIs not modelled here.
+
+        ``path`` is the full path (``/v3/...``); ``query`` parameters are encoded in the
+        given order. A ``GET`` is retried freely. A call that changes state is retried
+        only when ``json`` carries an ``out_biz_no`` (give one: nothing is generated
+        here), or when the request certainly never reached Alipay.
+        """
+        method = method.upper()
+        if not path.startswith("/"):
+            raise RequestValidationError(f"path must start with '/', got {path!r}")
+        target = protocol.build_target(path, query)
+        out_biz_no = json.get("out_biz_no") if json is not None else None
+        keyed = isinstance(out_biz_no, str) and bool(out_biz_no)
+        mutating = method not in _SAFE_METHODS
+        call = self._call(
+            operation=None,
+            method=method,
+            target=target,
+            payload=dict(json) if json is not None else None,
+            app_auth_token=app_auth_token,
+            request_id=request_id,
+            timeout=timeout,
+            encrypt=encrypt,
+            idempotent=not mutating or keyed,
+            mutating=mutating,
+            out_biz_no=out_biz_no if keyed else None,
+        )
+        answer = await self._transport.execute(call)
+        return GenericResponse(
+            payload=answer.payload,
+            http_status=answer.status,
+            trace_id=answer.trace_id,
+            request_id=answer.request_id,
+            headers=answer.headers,
+        )
+
+    # ----------------------------------------------------------------- the one path
+
+    async def _invoke(
+        self,
+        op: _Operation[_R],
+        request: Any,
+        app_auth_token: str | None,
+        request_id: str | None,
+        timeout: float | None,
+        encrypt: bool | None,
+    ) -> _R:
+        if op.mutating:
+            # Generated once per logical call: every attempt carries the same key.
+            payload = request_to_json(op.name, request, defaults={"out_biz_no": _new_out_biz_no()})
+            target = op.path
+            body: dict[str, Any] | None = payload
+            out_biz_no = payload.get("out_biz_no")
+        else:
+            params = request_to_json(op.name, request)
+            ordered = [(k, params[k]) for k in _QUERY_ORDER if k in params]
+            ordered += [(k, v) for k, v in params.items() if k not in _QUERY_ORDER]
+            target = protocol.build_target(op.path, ordered)
+            body, out_biz_no = None, None
+        call = self._call(
+            operation=op.name,
+            method=op.method,
+            target=target,
+            payload=body,
+            app_auth_token=app_auth_token,
+            request_id=request_id,
+            timeout=timeout,
+            encrypt=encrypt,
+            idempotent=True,
+            mutating=op.mutating,
+            out_biz_no=out_biz_no if isinstance(out_biz_no, str) else None,
+        )
+        answer = await self._transport.execute(call)
+        info = ResponseInfo(
+            http_status=answer.status,
+            trace_id=answer.trace_id,
+            request_id=answer.request_id,
+            headers=answer.headers,
+        )
+        return from_json(op.response_type, answer.payload, info=info)
+
+    def _call(
+        self,
+        *,
+        operation: str | None,
+        method: str,
+        target: str,
+        payload: dict[str, Any] | None,
+        app_auth_token: str | None,
+        request_id: str | None,
+        timeout: float | None,
+        encrypt: bool | None,
+        idempotent: bool,
+        mutating: bool,
+        out_biz_no: str | None,
+    ) -> Call:
+        config = self._config
+        encrypting = config.encrypt if encrypt is None else encrypt
+        if encrypting and config.encrypt_key is None:
+            raise ConfigurationError(
+                "encrypt=True needs an encrypt_key in the config: the AES key from the "
+                "Alipay console (接口内容加密方式)."
+            )
+        if timeout is not None and not timeout > 0:
+            raise RequestValidationError(
+                f"timeout must be a positive number of seconds, got {timeout!r}"
+            )
+        body = protocol.encode_body(payload, encrypt_key=config.encrypt_key if encrypting else None)
+        return Call(
+            method=method,
+            target=target,
+            body=body,
+            operation=operation,
+            app_auth_token=app_auth_token or None,
+            request_id=request_id or None,
+            timeout=timeout,
+            encrypted=encrypting,
+            idempotent=idempotent,
+            mutating=mutating,
+            out_biz_no=out_biz_no,
+        )
+
+
+def _new_out_biz_no() -> str:
+    return uuid.uuid4().hex

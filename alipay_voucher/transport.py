@@ -1,0 +1,723 @@
+"""Sending signed requests over aiohttp: the session, timeouts, and the retry loop.
+
+One :class:`Transport` belongs to one client. It owns (or borrows) a single
+``aiohttp.ClientSession``, created lazily on the event loop of the first call and used
+only on that loop. Every attempt of a call is signed afresh by the sans-I/O core
+(new nonce, timestamp and ``alipay-request-id``) over the very same body bytes, sent
+to exactly the signed request-target, and its answer is verified before anything is
+returned.
+
+Whether an attempt is repeated is decided in one place, :func:`should_retry`, from
+two facts about the failure: is it transient (connection trouble, a timeout, 429,
+5xx), and could Alipay have acted on the request (:class:`Reach`)? A call that changes
+state is repeated only when it is idempotent, i.e. carries an ``out_biz_no``; when
+the last word is "maybe", the caller gets :class:`~alipay_voucher.errors.OutcomeUnknownError`
+rather than an error that would suggest nothing happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import enum
+import logging
+import math
+import random
+import time
+import warnings
+import weakref
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+import attrs
+import yarl
+from aiohttp import http_exceptions
+
+from . import protocol
+from ._hooks import Hooks, RequestEvent, ResponseEvent
+from ._logging import (
+    debug_signing_enabled,
+    logger,
+    redact,
+    redact_headers,
+    redact_sign_content,
+)
+from .config import AlipayConfig, RetryPolicy
+from .errors import (
+    AlipayError,
+    APIError,
+    DecryptionError,
+    MalformedResponseError,
+    OutcomeUnknownError,
+    SignatureVerificationError,
+    TransportError,
+    TransportTimeoutError,
+)
+
+__all__ = [
+    "Call",
+    "ClientClosedError",
+    "EventLoopMismatchError",
+    "Failure",
+    "Reach",
+    "Transport",
+    "retry_delay",
+    "should_retry",
+]
+
+
+class ClientClosedError(AlipayError, RuntimeError):
+    """The client was used after ``aclose()`` / ``close()``."""
+
+
+class EventLoopMismatchError(AlipayError, RuntimeError):
+    """The client was used from an event loop other than the one its session lives on.
+
+    An aiohttp session is bound to the loop it was created on; using it from another
+    loop fails in obscure ways (or hangs), so the client refuses up front. Create one
+    client per event loop, or use :class:`~alipay_voucher.VoucherClient` from threads.
+    """
+
+
+# --------------------------------------------------------------------------- the decision
+
+
+class Reach(enum.Enum):
+    """Could Alipay have acted on an attempt that brought no usable answer?"""
+
+    NONE = "none"
+    """Certainly not: no connection was made, or Alipay refused it unprocessed (429)."""
+    MAYBE = "maybe"
+    """Perhaps: the request may have been processed (timeout or connection lost after
+    sending, a 5xx from Alipay or from a proxy in front of it, an unreadable answer)."""
+    ANSWERED = "answered"
+    """Alipay gave a definite answer (a 4xx, or a 2xx that could not be used)."""
+
+
+@attrs.frozen
+class Failure:
+    """How one attempt went wrong, in the terms the retry decision needs."""
+
+    error: AlipayError
+    transient: bool
+    """Repeating the same request may succeed (connection trouble, timeout, 429, 5xx)."""
+    reach: Reach
+    status: int | None = None
+    trace_id: str | None = None
+    retry_after: float | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Call:
+    """One logical call: what each attempt sends and what repeating it may cost."""
+
+    method: str
+    target: str
+    """The request-target (path and encoded query), signed and sent byte for byte."""
+    body: protocol.EncodedBody
+    operation: str | None = None
+    app_auth_token: str | None = attrs.field(default=None, repr=False)
+    request_id: str | None = None
+    """The ``alipay-request-id`` of the first attempt; retries get fresh ones."""
+    timeout: float | None = None
+    """Seconds per attempt; ``None`` means ``config.timeout``."""
+    encrypted: bool = False
+    """The answer may be AES-encrypted and is decrypted after verification."""
+    idempotent: bool = False
+    """Repeating the call cannot do anything twice (a read, or a write with out_biz_no)."""
+    mutating: bool = True
+    """The call may change state at Alipay (so a lost answer leaves the outcome unknown)."""
+    out_biz_no: str | None = None
+
+
+def should_retry(failure: Failure, *, call: Call, attempt: int, policy: RetryPolicy) -> bool:
+    """Whether attempt ``attempt`` (1-based) is followed by another one.
+
+    Only transient failures are repeated, and only while attempts remain. An
+    idempotent call may always be repeated; any other call only when Alipay certainly
+    did not act on the attempt (no connection was made, or it answered 429). Answers
+    that fail verification are never transient, so they are never repeated.
+    The overall deadline is checked by the caller, against the pause this implies.
+    """
+    if attempt >= policy.max_attempts or not failure.transient:
+        return False
+    return call.idempotent or failure.reach is Reach.NONE
+
+
+def retry_delay(
+    failure: Failure,
+    *,
+    retry_number: int,
+    policy: RetryPolicy,
+    rand: Callable[[], float] = random.random,
+) -> float:
+    """The pause before retry ``retry_number``: the server's ``Retry-After`` if it gave
+    one, else exponential backoff with full jitter (uniform in ``[0, backoff(n)]``)."""
+    if failure.retry_after is not None:
+        return failure.retry_after
+    return rand() * policy.backoff(retry_number)
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = when.timestamp() - time.time()
+        seconds = max(seconds, 0.0)
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return seconds
+
+
+def _failure_from_api_error(error: APIError) -> Failure:
+    status = error.status
+    if status == 429:
+        transient, reach = True, Reach.NONE
+    elif status >= 500:
+        transient, reach = True, Reach.MAYBE
+    else:
+        transient, reach = False, Reach.ANSWERED
+    retry_after = _parse_retry_after(error.headers.get("retry-after")) if transient else None
+    return Failure(
+        error,
+        transient=transient,
+        reach=reach,
+        status=status,
+        trace_id=error.trace_id,
+        retry_after=retry_after,
+    )
+
+
+# --------------------------------------------------------------------------- the session
+
+
+class _SessionState:
+    """What the finalizer may look at; it must not reference the transport itself."""
+
+    __slots__ = ("loop", "owned", "session")
+
+    def __init__(self, session: aiohttp.ClientSession | None) -> None:
+        self.session = session
+        self.owned = session is None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+
+def _warn_unclosed(name: str, state: _SessionState) -> None:
+    # Runs when the client is garbage-collected. It only warns: scheduling a close on
+    # whatever loop happens to be running is what produces "Event loop is closed".
+    session = state.session
+    if state.owned and session is not None and not session.closed:
+        warnings.warn(
+            f"{name} was never closed; its aiohttp session leaks. Use `async with` or "
+            "call aclose() (close() for VoucherClient).",
+            ResourceWarning,
+            stacklevel=2,
+        )
+
+
+class _Progress:
+    """Per-request marker set by a trace hook once a connection is in hand."""
+
+    __slots__ = ("connected",)
+
+    def __init__(self, connected: bool | None) -> None:
+        self.connected = connected
+
+
+async def _mark_connected(
+    session: aiohttp.ClientSession, context: SimpleNamespace, params: object
+) -> None:
+    progress = getattr(context, "trace_request_ctx", None)
+    if isinstance(progress, _Progress):
+        progress.connected = True
+
+
+_CONNECT_ERRORS: tuple[type[BaseException], ...] = (
+    aiohttp.ClientConnectorError,  # refused, DNS, proxy unreachable, TLS handshake
+    aiohttp.ServerFingerprintMismatch,
+) + ((aiohttp.ConnectionTimeoutError,) if hasattr(aiohttp, "ConnectionTimeoutError") else ())
+
+_TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
+    aiohttp.ClientError,
+    OSError,
+    asyncio.TimeoutError,
+    http_exceptions.HttpProcessingError,
+)
+
+
+class _Failed(Exception):
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(str(failure.error))
+        self.failure = failure
+
+
+_Answer = tuple[int, Sequence[tuple[str, str]], bytes]
+
+
+class Transport:
+    """The I/O half of a client: session lifecycle, sending, retrying, reporting.
+
+    ``session`` is an aiohttp session owned by the caller: it is used as is (its
+    connector, proxy and TLS settings apply) and never closed here.
+    """
+
+    def __init__(
+        self,
+        config: AlipayConfig,
+        *,
+        retry: RetryPolicy | None = None,
+        session: aiohttp.ClientSession | None = None,
+        hooks: Hooks | None = None,
+        name: str = "alipay_voucher client",
+    ) -> None:
+        self._config = config
+        self._policy = retry if retry is not None else config.retry
+        self._hooks = hooks if hooks is not None else Hooks()
+        self._debug_signing = debug_signing_enabled()
+        self._state = _SessionState(session)
+        self._closed = False
+        self._name = name
+        self._finalizer = weakref.finalize(self, _warn_unclosed, name, self._state)
+        # Seams for tests; production code never changes them.
+        self._sleep: Callable[[float], Any] = asyncio.sleep
+        self._random: Callable[[], float] = random.random
+
+    @property
+    def config(self) -> AlipayConfig:
+        return self._config
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return self._policy
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise ClientClosedError(f"{self._name} is closed; create a new client.")
+        loop = asyncio.get_running_loop()
+        state = self._state
+        if state.loop is None:
+            state.loop = loop
+        elif state.loop is not loop:
+            raise EventLoopMismatchError(
+                f"{self._name} is bound to the event loop it was first used on, and this "
+                "call runs on another one. Create the client inside the loop that uses it "
+                "(one client per loop), or use VoucherClient from threads."
+            )
+        if state.session is None:
+            state.session = self._new_session()
+        if state.session.closed:
+            raise ClientClosedError(
+                f"the aiohttp session given to {self._name} has been closed by its owner."
+            )
+        return state.session
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        trace = aiohttp.TraceConfig()
+        trace.on_connection_create_end.append(_mark_connected)
+        trace.on_connection_reuseconn.append(_mark_connected)
+        return aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=None),
+            trust_env=self._config.trust_env,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            trace_configs=[trace],
+        )
+
+    async def aclose(self) -> None:
+        """Close the session if this transport created it; idempotent."""
+        if self._closed:
+            return
+        state = self._state
+        session = state.session
+        if session is not None and state.owned and not session.closed:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # pragma: no cover - aclose is a coroutine
+                loop = None
+            if state.loop is not None and state.loop is not loop:
+                raise EventLoopMismatchError(
+                    f"{self._name} must be closed on the event loop it was used on"
+                    + (" (that loop is already closed)" if state.loop.is_closed() else "")
+                    + ". Close it before its loop ends, e.g. with `async with`."
+                )
+            await session.close()
+        self._closed = True
+        state.session = None
+        self._finalizer.detach()
+
+    # ----------------------------------------------------------------- the retry loop
+
+    async def execute(self, call: Call) -> protocol.VerifiedResponse:
+        """Send ``call``, repeating it as the policy allows; return the verified answer.
+
+        Raises the last attempt's error, or :class:`OutcomeUnknownError` (chained to it)
+        when a state-changing call may have taken effect without an answer.
+        """
+        session = self._session()
+        loop = asyncio.get_running_loop()
+        policy = self._policy
+        deadline = loop.time() + policy.deadline
+        nominal = call.timeout if call.timeout is not None else self._config.timeout
+        maybe_request_id: str | None = None
+        attempt = 0
+        while True:
+            attempt += 1
+            request_id = (
+                call.request_id if attempt == 1 and call.request_id else protocol.new_request_id()
+            )
+            prepared = protocol.sign_request(
+                self._config,
+                call.method,
+                call.target,
+                call.body,
+                app_auth_token=call.app_auth_token,
+                request_id=request_id,
+            )
+            remaining = deadline - loop.time()
+            timeout = max(min(nominal, remaining), 0.001)
+            self._log_signed(call, prepared)
+            if self._hooks.on_request:
+                await self._hooks.request(self._request_event(call, prepared, attempt))
+
+            started = loop.time()
+            outcome = await self._attempt(
+                session, call, prepared, timeout, deadline_bound=remaining < nominal
+            )
+            latency = loop.time() - started
+
+            if isinstance(outcome, protocol.VerifiedResponse):
+                self._report(call, prepared, attempt, latency, outcome, None, None)
+                if self._hooks.on_response:
+                    await self._hooks.response(
+                        self._response_event(call, prepared, attempt, latency, outcome, None, None)
+                    )
+                return outcome
+
+            failure = outcome
+            if failure.reach is Reach.MAYBE:
+                maybe_request_id = request_id
+            delay: float | None = None
+            if should_retry(failure, call=call, attempt=attempt, policy=policy):
+                pause = retry_delay(failure, retry_number=attempt, policy=policy, rand=self._random)
+                if loop.time() + pause < deadline:
+                    delay = pause
+            self._report(call, prepared, attempt, latency, None, failure, delay)
+            if self._hooks.on_response:
+                await self._hooks.response(
+                    self._response_event(call, prepared, attempt, latency, None, failure, delay)
+                )
+            if delay is None:
+                raise _final_error(failure, call, attempt, maybe_request_id)
+            await self._sleep(delay)
+
+    async def _attempt(
+        self,
+        session: aiohttp.ClientSession,
+        call: Call,
+        prepared: protocol.PreparedRequest,
+        timeout: float,
+        *,
+        deadline_bound: bool,
+    ) -> protocol.VerifiedResponse | Failure:
+        try:
+            status, headers, body = await self._exchange(
+                session, prepared, timeout, deadline_bound=deadline_bound
+            )
+        except _Failed as failed:
+            return failed.failure
+        try:
+            return protocol.process_response(
+                self._config,
+                status,
+                headers,
+                body,
+                encrypted=call.encrypted,
+                request_id=prepared.request_id,
+            )
+        except APIError as error:
+            return _failure_from_api_error(error)
+        except (SignatureVerificationError, MalformedResponseError, DecryptionError) as error:
+            return Failure(
+                error,
+                transient=False,
+                reach=Reach.ANSWERED,
+                status=status,
+                trace_id=getattr(error, "trace_id", None),
+            )
+
+    async def _exchange(
+        self,
+        session: aiohttp.ClientSession,
+        prepared: protocol.PreparedRequest,
+        timeout: float,
+        *,
+        deadline_bound: bool,
+    ) -> _Answer:
+        config = self._config
+        progress = _Progress(False if self._state.owned else None)
+        # encoded=True: the target is already percent-encoded and signed as is; letting
+        # yarl re-quote it would break the signature for some query values.
+        url = yarl.URL(config.base_url + prepared.target, encoded=True)
+        send_body = prepared.method not in ("GET", "HEAD") or bool(prepared.body)
+        try:
+            async with session.request(
+                prepared.method,
+                url,
+                headers=list(prepared.headers),
+                data=prepared.body if send_body else None,
+                allow_redirects=False,
+                raise_for_status=False,
+                proxy=config.proxy,
+                timeout=aiohttp.ClientTimeout(
+                    total=timeout, sock_connect=min(config.connect_timeout, timeout)
+                ),
+                trace_request_ctx=progress,
+            ) as response:
+                progress.connected = True
+                status = response.status
+                headers = list(response.headers.items())
+                body = await self._read_body(response, prepared)
+                return status, headers, body
+        except _Failed:
+            raise
+        except _TRANSPORT_ERRORS as exc:
+            raise _Failed(
+                self._transport_failure(exc, prepared, progress, timeout, deadline_bound)
+            ) from exc
+
+    async def _read_body(
+        self, response: aiohttp.ClientResponse, prepared: protocol.PreparedRequest
+    ) -> bytes:
+        limit = self._config.max_response_bytes
+        declared = response.content_length
+        if declared is not None and declared > limit:
+            raise _Failed(self._oversized(response.status, prepared, declared))
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_chunked(64 * 1024):
+            size += len(chunk)
+            if size > limit:
+                raise _Failed(self._oversized(response.status, prepared, size))
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _oversized(self, status: int, prepared: protocol.PreparedRequest, size: int) -> Failure:
+        error = TransportError(
+            f"the answer to {prepared.method} {_path(prepared.target)} (HTTP {status}) is "
+            f"larger than max_response_bytes={self._config.max_response_bytes} "
+            f"({size}+ bytes) and was not read (request_id={prepared.request_id}).",
+            request_id=prepared.request_id,
+        )
+        refused = 400 <= status < 500
+        return Failure(
+            error,
+            transient=False,
+            reach=Reach.NONE if refused else Reach.MAYBE,
+            status=status,
+        )
+
+    def _transport_failure(
+        self,
+        exc: BaseException,
+        prepared: protocol.PreparedRequest,
+        progress: _Progress,
+        timeout: float,
+        deadline_bound: bool,
+    ) -> Failure:
+        not_sent = isinstance(exc, _CONNECT_ERRORS) or progress.connected is False
+        what = f"{prepared.method} {_path(prepared.target)}"
+        detail = redact(str(exc)) or type(exc).__name__
+        if isinstance(exc, asyncio.TimeoutError):
+            limit = (
+                f"the overall deadline of {self._policy.deadline:g} s"
+                if deadline_bound
+                else f"the per-attempt timeout of {timeout:g} s"
+            )
+            phase = "before a connection was made" if not_sent else "waiting for the answer"
+            error: TransportError = TransportTimeoutError(
+                f"{what} timed out {phase} ({limit}; request_id={prepared.request_id}).",
+                request_id=prepared.request_id,
+            )
+        elif not_sent:
+            error = TransportError(
+                f"{what}: could not connect ({type(exc).__name__}: {detail}; "
+                f"request_id={prepared.request_id}).",
+                request_id=prepared.request_id,
+            )
+        else:
+            error = TransportError(
+                f"{what}: the connection failed after the request was sent "
+                f"({type(exc).__name__}: {detail}; request_id={prepared.request_id}).",
+                request_id=prepared.request_id,
+            )
+        error.__cause__ = exc
+        return Failure(error, transient=True, reach=Reach.NONE if not_sent else Reach.MAYBE)
+
+    # ----------------------------------------------------------------- reporting
+
+    def _log_signed(self, call: Call, prepared: protocol.PreparedRequest) -> None:
+        if not (self._debug_signing and logger.isEnabledFor(logging.DEBUG)):
+            return
+        logger.debug(
+            "signed content for %s %s (request_id=%s):\n%s",
+            prepared.method,
+            redact(prepared.target),
+            prepared.request_id,
+            redact_sign_content(prepared.content_to_sign, app_auth_token=call.app_auth_token),
+            extra={
+                "alipay_request_id": prepared.request_id,
+                "alipay_sign_content": redact_sign_content(
+                    prepared.content_to_sign, app_auth_token=call.app_auth_token
+                ),
+            },
+        )
+
+    def _report(
+        self,
+        call: Call,
+        prepared: protocol.PreparedRequest,
+        attempt: int,
+        latency: float,
+        answer: protocol.VerifiedResponse | None,
+        failure: Failure | None,
+        delay: float | None,
+    ) -> None:
+        source = answer if answer is not None else failure
+        status = source.status if source is not None else None
+        trace_id = source.trace_id if source is not None else None
+        path = _path(prepared.target)
+        extra: dict[str, Any] = {
+            "alipay_operation": call.operation,
+            "alipay_method": prepared.method,
+            "alipay_path": path,
+            "alipay_status": status,
+            "alipay_latency": latency,
+            "alipay_attempt": attempt,
+            "alipay_request_id": prepared.request_id,
+            "alipay_trace_id": trace_id,
+            "alipay_out_biz_no": call.out_biz_no,
+        }
+        if failure is None:
+            extra["alipay_outcome"] = "ok"
+            logger.info(
+                "%s %s -> %s in %.1f ms (attempt %d, request_id=%s, trace_id=%s)",
+                prepared.method,
+                path,
+                status,
+                latency * 1000,
+                attempt,
+                prepared.request_id,
+                trace_id,
+                extra=extra,
+            )
+            return
+        error = failure.error
+        extra["alipay_outcome"] = "retry" if delay is not None else "error"
+        extra["alipay_error"] = type(error).__name__
+        then = f"retrying in {delay:.3f} s" if delay is not None else "giving up"
+        logger.warning(
+            "%s %s -> %s in %.1f ms (attempt %d, request_id=%s, trace_id=%s): %s; %s",
+            prepared.method,
+            path,
+            status if status is not None else type(error).__name__,
+            latency * 1000,
+            attempt,
+            prepared.request_id,
+            trace_id,
+            redact(str(error), secrets=(call.app_auth_token or "",)),
+            then,
+            extra=extra,
+        )
+
+    def _request_event(
+        self, call: Call, prepared: protocol.PreparedRequest, attempt: int
+    ) -> RequestEvent:
+        return RequestEvent(
+            operation=call.operation,
+            method=prepared.method,
+            path=_path(prepared.target),
+            target=redact(prepared.target),
+            attempt=attempt,
+            request_id=prepared.request_id,
+            out_biz_no=call.out_biz_no,
+            headers=redact_headers(prepared.headers),
+            body_size=len(prepared.body),
+        )
+
+    def _response_event(
+        self,
+        call: Call,
+        prepared: protocol.PreparedRequest,
+        attempt: int,
+        latency: float,
+        answer: protocol.VerifiedResponse | None,
+        failure: Failure | None,
+        delay: float | None,
+    ) -> ResponseEvent:
+        source = answer if answer is not None else failure
+        return ResponseEvent(
+            operation=call.operation,
+            method=prepared.method,
+            path=_path(prepared.target),
+            target=redact(prepared.target),
+            attempt=attempt,
+            request_id=prepared.request_id,
+            out_biz_no=call.out_biz_no,
+            status=source.status if source is not None else None,
+            trace_id=source.trace_id if source is not None else None,
+            latency=latency,
+            error=failure.error if failure is not None else None,
+            will_retry=delay is not None,
+        )
+
+
+def _path(target: str) -> str:
+    return target.partition("?")[0]
+
+
+def _final_error(
+    failure: Failure, call: Call, attempts: int, maybe_request_id: str | None
+) -> AlipayError:
+    """The error that ends a call once no attempt is left.
+
+    A state-changing call of which some attempt may have reached Alipay ends in
+    :class:`OutcomeUnknownError`, whatever the last attempt said (unless that answer
+    is a verification problem, which is reported as such): a later refusal or a failed
+    connection says nothing about what an earlier attempt did.
+    """
+    error = failure.error
+    if isinstance(error, (SignatureVerificationError, MalformedResponseError, DecryptionError)):
+        return error
+    if not (call.mutating and maybe_request_id is not None):
+        return error
+    what = call.operation or f"{call.method} {_path(call.target)}"
+    if call.out_biz_no:
+        advice = (
+            f"Repeat it with the same out_biz_no={call.out_biz_no!r} (Alipay then returns "
+            "the first result and changes nothing), or check its effect with query"
+        )
+    else:
+        advice = "Check its effect at Alipay before repeating it"
+    unknown = OutcomeUnknownError(
+        f"{what} may have taken effect at Alipay, but no usable answer arrived after "
+        f"{attempts} attempt{'s' if attempts != 1 else ''} (last: {type(error).__name__}; "
+        f"request_id={maybe_request_id}). {advice}.",
+        out_biz_no=call.out_biz_no,
+        request_id=maybe_request_id,
+        attempts=attempts,
+    )
+    unknown.__cause__ = error
+    return unknown
