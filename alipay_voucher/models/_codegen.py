@@ -26,8 +26,8 @@ import attrs
 
 from ._base import EMPTY, Model
 from ._enums import OpenEnum
-from ._money import money_to_str
-from ._time import datetime_to_str
+from ._money import is_amount, money_to_str
+from ._time import datetime_to_str, parse_wire_datetime
 from ._unset import UNSET, Unset
 from ._values import (
     InvalidValue,
@@ -59,7 +59,7 @@ class FieldPlan:
     target: type[Model] | None = None
     scalar: type | None = None
     converter: Callable[[Any], Any] | None = None
-    default: Any = UNSET
+    target_enum: type[OpenEnum] | None = None
 
 
 @attrs.frozen
@@ -125,7 +125,8 @@ def _plan(field: attrs.Attribute[Any]) -> FieldPlan:
     if converter is not None and not callable(converter):  # attrs.Converter instances
         converter = getattr(converter, "converter", None)
     if converter is not None:
-        return FieldPlan(field.name, "convert", out, converter=converter)
+        enum = members[0] if out == "enum" and len(members) == 1 else None
+        return FieldPlan(field.name, "convert", out, converter=converter, target_enum=enum)
     if out == "model":
         return FieldPlan(field.name, "model", out, target=members[0])
     if out == "model_list":
@@ -165,6 +166,10 @@ def _compile(cls: type[Model], stack: tuple[type, ...]) -> Compiled:
         "money_to_str": money_to_str,
         "datetime_to_str": datetime_to_str,
         "bad_list": _bad_list,
+        "Decimal": Decimal,
+        "is_amount": is_amount,
+        "only_str": frozenset({str}),
+        "parse_datetime": parse_wire_datetime,
     }
     structure = _build_structure(cls, plans, hidden, namespace)
     unstructure = _build_unstructure(cls, plans, namespace)
@@ -208,13 +213,28 @@ def _build_structure(
             assert plan.scalar is not None
             test, slow = _SCALAR_STRUCTURE[plan.scalar]
             namespace[f"slow_{index}"] = slow
-            value = f"v if v is U or {test} else slow_{index}(v)"
+            value = f"v if {test} or v is U else slow_{index}(v)"
         elif plan.kind == "convert":
+            # The converter decides; the common shapes are decided inline, identically.
             namespace[f"conv_{index}"] = plan.converter
-            value = f"v if v is U else conv_{index}(v)"
+            if plan.out == "enum" and plan.target_enum is not None:
+                namespace[f"members_{index}"] = plan.target_enum._value2member_map_
+                value = f"v if v is U else members_{index}.get(v) or conv_{index}(v)"
+            elif plan.out == "datetime":
+                value = f"v if v is U else parse_datetime(v) if type(v) is str else conv_{index}(v)"
+            elif plan.out == "money":
+                value = (
+                    f"v if v is U else Decimal(v) if type(v) is str and is_amount(v) "
+                    f"else conv_{index}(v)"
+                )
+            else:
+                value = f"v if v is U else conv_{index}(v)"
         elif plan.kind == "str_list":
             namespace[f"slow_{index}"] = structure_str_list
-            value = f"v if v is U else slow_{index}(v)"
+            value = (
+                f"v if v is U else list(v) if type(v) is list and "
+                f"only_str.issuperset(map(type, v)) else slow_{index}(v)"
+            )
         elif plan.kind == "model":
             assert plan.target is not None
             namespace[f"sub_{index}"] = _compiled[plan.target].structure

@@ -17,12 +17,14 @@ from typing import Any
 from ._unset import UNSET, Unset
 from ._values import InvalidValue
 
-__all__ = ["MoneyInput", "coerce_money", "money_to_str"]
+__all__ = ["MoneyInput", "coerce_money", "is_amount", "money_to_str"]
 
 MoneyInput = Decimal | int | str | Unset | None
 """What a money field accepts when a model is built."""
 
 _AMOUNT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?\Z")
+is_amount = _AMOUNT.match
+"""Whether a string is a plain decimal amount (what ``Decimal`` should be given)."""
 
 
 def coerce_money(value: Any, field: str) -> Decimal | Unset | None:
@@ -35,7 +37,7 @@ def coerce_money(value: Any, field: str) -> Decimal | Unset | None:
     if value is UNSET or value is None:
         return value
     if kind is str:
-        if _AMOUNT.match(value):
+        if is_amount(value):
             return Decimal(value)
         raise InvalidValue(
             f"{value!r} is not a decimal amount; write it like '9.99'", field=field

@@ -13,6 +13,7 @@ by Alipay convention (UTC+8, no daylight saving). So:
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -27,24 +28,18 @@ BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 DateTimeInput = datetime | str | Unset | None
 """What a date-time field accepts when a model is built."""
 
-_DIGITS = frozenset("0123456789")
+_WIRE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\Z").match
 
 
 def parse_wire_datetime(text: str) -> datetime | str:
-    """``"2017-01-01 00:00:01"`` -> ``datetime``; any other shape is returned unchanged."""
-    if (
-        len(text) == 19
-        and text[4] == "-"
-        and text[7] == "-"
-        and text[10] == " "
-        and text[13] == ":"
-        and text[16] == ":"
-        and _DIGITS.issuperset(text[0:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16])
-        and _DIGITS.issuperset(text[17:19])
-    ):
+    """``"2017-01-01 00:00:01"`` -> ``datetime``; any other shape is returned unchanged.
+
+    Only the exact wire shape is parsed, so formatting the result gives back ``text``.
+    """
+    if _WIRE_SHAPE(text):
         try:
             return datetime.fromisoformat(text)
-        except ValueError:
+        except ValueError:  # right shape, impossible date such as 2017-02-30
             return text
     return text
 

@@ -1,0 +1,236 @@
+"""The generated models match the spec and the generator that made them."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+import pytest
+
+from alipay_voucher import models
+from alipay_voucher.models import _generated
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_SPEC = ROOT.parent / "shared" / "spec" / "voucher-openapi.json"
+SPEC_COPY = Path(__file__).parent / "data" / "spec" / "voucher-openapi.json"
+GENERATED = ROOT / "alipay_voucher" / "models" / "_generated.py"
+
+
+def load_generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gen_models", ROOT / "tools" / "gen_models.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("gen_models", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def gen() -> ModuleType:
+    return load_generator()
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SPEC_COPY.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.skipif(not SHARED_SPEC.exists(), reason="../shared/spec/voucher-openapi.json absent")
+def test_committed_module_is_what_the_shared_spec_generates(gen: ModuleType) -> None:
+    source = gen.generate(json.loads(SHARED_SPEC.read_text(encoding="utf-8")))
+    assert source == GENERATED.read_text(encoding="utf-8"), (
+        "_generated.py is stale: run python tools/gen_models.py"
+    )
+
+
+@pytest.mark.skipif(not SHARED_SPEC.exists(), reason="../shared/spec/voucher-openapi.json absent")
+def test_test_copy_of_the_spec_is_current() -> None:
+    for name in ("voucher-openapi.json", "voucher-messages.json"):
+        shared = SHARED_SPEC.parent / name
+        copy_ = SPEC_COPY.parent / name
+        assert json.loads(copy_.read_text("utf-8")) == json.loads(shared.read_text("utf-8")), name
+
+
+def test_committed_module_is_what_the_spec_copy_generates(
+    gen: ModuleType, document: dict[str, Any]
+) -> None:
+    assert gen.generate(document) == GENERATED.read_text(encoding="utf-8")
+
+
+def test_generation_is_deterministic(gen: ModuleType, document: dict[str, Any]) -> None:
+    shuffled = copy.deepcopy(document)
+    shuffled["paths"] = dict(reversed(list(shuffled["paths"].items())))
+    assert gen.generate(document) == gen.generate(document)
+    assert gen.generate(shuffled) == gen.generate(document)
+
+
+def test_check_flag_reports_a_stale_module(gen: ModuleType, tmp_path: Path) -> None:
+    out = tmp_path / "_generated.py"
+    out.write_text(GENERATED.read_text(encoding="utf-8"), encoding="utf-8")
+    args = ["--spec", str(SPEC_COPY), "--output", str(out), "--check"]
+    assert gen.main(args) == 0
+    out.write_text("# edited by hand\n", encoding="utf-8")
+    assert gen.main(args) == 1
+    assert gen.main(["--spec", str(SPEC_COPY), "--output", str(out)]) == 0
+    assert gen.main(args) == 0
+
+
+def test_generator_refuses_a_field_that_shadows_the_model_base(
+    gen: ModuleType, document: dict[str, Any]
+) -> None:
+    changed = copy.deepcopy(document)
+    schema = changed["components"]["schemas"]["VoucherSummary"]
+    schema["properties"]["extra"] = {"type": "string", "description": "new"}
+    with pytest.raises(SystemExit, match="extra"):
+        gen.generate(changed)
+
+
+def test_generator_refuses_known_values_without_an_enum(
+    gen: ModuleType, document: dict[str, Any]
+) -> None:
+    changed = copy.deepcopy(document)
+    prop = changed["components"]["schemas"]["VoucherSummary"]["properties"]
+    prop["new_status"] = {"type": "string", "x-known-values": ["A", "B"]}
+    with pytest.raises(SystemExit, match="ENUM_BY_FIELD"):
+        gen.generate(changed)
+
+
+def test_generator_refuses_an_amount_it_cannot_classify(
+    gen: ModuleType, document: dict[str, Any]
+) -> None:
+    changed = copy.deepcopy(document)
+    prop = changed["components"]["schemas"]["VoucherSummary"]["properties"]
+    prop["refund_amount"] = {"type": "string", "description": "Refunded sum."}
+    with pytest.raises(SystemExit, match="refund_amount"):
+        gen.generate(changed)
+
+
+def spec_properties(document: dict[str, Any], schema: str) -> set[str]:
+    body = document["components"]["schemas"][schema]
+    if "anyOf" in body:
+        names: set[str] = set()
+        for option in body["anyOf"]:
+            names |= spec_properties(document, option["$ref"].rsplit("/", 1)[-1])
+        return names
+    return set(body.get("properties", {}))
+
+
+def test_every_schema_has_a_model_with_exactly_its_fields(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    assert len(schemas) == 98
+    assert set(_generated.SCHEMAS) == set(schemas)
+    total = 0
+    for name, cls in _generated.SCHEMAS.items():
+        assert attrs.has(cls)
+        assert cls.SCHEMA == name
+        fields = {f.name for f in attrs.fields(cls) if f.init} - {"extra"}
+        assert fields == spec_properties(document, name), name
+        if "properties" in schemas[name]:
+            total += len(fields)
+    assert total == 327
+
+
+def test_every_field_is_documented_in_the_class_docstring(document: dict[str, Any]) -> None:
+    for name, cls in _generated.SCHEMAS.items():
+        doc = cls.__doc__ or ""
+        for field in attrs.fields(cls):
+            if field.init and field.name != "extra":
+                assert f"\n        {field.name}: " in doc, f"{name}.{field.name}"
+
+
+def test_models_are_frozen_and_keyword_only() -> None:
+    summary = models.VoucherSummary(publish_count=1)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        summary.publish_count = 2  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        models.VoucherSummary(1)  # type: ignore[misc]
+
+
+SHORT_NAMES = {
+    "VoucherCreateRequest": "AlipayMarketingActivityVoucherCreateModel",
+    "VoucherCreateResponse": "AlipayMarketingActivityVoucherCreateResponseModel",
+    "VoucherPublishRequest": "AlipayMarketingActivityVoucherPublishModel",
+    "VoucherPublishResponse": "AlipayMarketingActivityVoucherPublishResponseModel",
+    "VoucherSendRequest": "AlipayMarketingActivityVoucherSendModel",
+    "VoucherSendResponse": "AlipayMarketingActivityVoucherSendResponseModel",
+    "VoucherModifyRequest": "AlipayMarketingActivityVoucherModifyModel",
+    "VoucherModifyResponse": "AlipayMarketingActivityVoucherModifyResponseModel",
+    "VoucherAppendRequest": "AlipayMarketingActivityVoucherAppendModel",
+    "VoucherAppendResponse": "AlipayMarketingActivityVoucherAppendResponseModel",
+    "VoucherStopRequest": "AlipayMarketingActivityVoucherStopModel",
+    "VoucherStopResponse": "AlipayMarketingActivityVoucherStopResponseModel",
+    "VoucherQueryResponse": "AlipayMarketingActivityVoucherQueryResponseModel",
+    "VoucherSendErrorResponse": "AlipayMarketingActivityVoucherSendErrorResponseModel",
+    "VoucherSendDefaultResponse": "alipay_marketing_activity_voucher_send_default_response",
+}
+
+
+@pytest.mark.parametrize("short, long", sorted(SHORT_NAMES.items()))
+def test_short_names_and_the_spec_names_are_the_same_class(short: str, long: str) -> None:
+    assert getattr(models, short) is getattr(models, long)
+    assert getattr(models, short).SCHEMA == long
+
+
+def test_registries_map_every_operation() -> None:
+    operations = ("create", "publish", "send", "modify", "append", "stop", "query")
+    assert tuple(models.REQUEST_TYPES) == operations
+    assert set(models.RESPONSE_TYPES) == set(operations)
+    assert set(models.ERROR_TYPES) == set(operations)
+    for name in operations:
+        assert models.REQUEST_TYPES[name].OPERATION == name
+        assert models.RESPONSE_TYPES[name].OPERATION == name
+        assert issubclass(models.REQUEST_TYPES[name], models.RequestModel)
+        assert issubclass(models.RESPONSE_TYPES[name], models.ResponseModel)
+    assert models.REQUEST_TYPES["query"] is models.VoucherQueryRequest
+    query_fields = {f.name for f in attrs.fields(models.VoucherQueryRequest)} - {"extra"}
+    assert query_fields == {"activity_id", "merchant_access_mode"}
+
+
+def test_nested_types_keep_the_spec_names() -> None:
+    for name in ("PaymentVoucherUseRule", "ActivityBaseInfo", "VoucherDeductInfo", "TimeRangeInfo"):
+        assert getattr(models, name).__name__ == name
+
+
+def test_every_coded_field_is_an_open_enum(document: dict[str, Any]) -> None:
+    coded = 0
+    for name, body in document["components"]["schemas"].items():
+        cls = _generated.SCHEMAS[name]
+        for field, prop in body.get("properties", {}).items():
+            if prop.get("x-known-values") or prop.get("enum"):
+                coded += 1
+                annotation = str(attrs.fields_dict(cls)[field].type)
+                enum_names = [e.__name__ for e in _generated.ENUMS]
+                assert any(e in annotation for e in enum_names), f"{name}.{field}"
+    assert coded == 37 + 8
+
+
+def test_enum_members_cover_every_known_value(document: dict[str, Any]) -> None:
+    for name, body in document["components"]["schemas"].items():
+        cls = _generated.SCHEMAS[name]
+        for field, prop in body.get("properties", {}).items():
+            values = prop.get("x-known-values") or prop.get("enum")
+            if not values:
+                continue
+            for value in values:
+                given = [value] if prop.get("type") == "array" else value
+                got = getattr(cls(**{field: given}), field)
+                member = got[0] if isinstance(got, list) else got
+                assert member.is_known, f"{name}.{field} = {value}"
+                assert member == value
+
+
+def test_money_and_datetime_fields_are_listed_in_the_module_docstring() -> None:
+    doc = _generated.__doc__ or ""
+    for money in ("PaymentFixVoucher.amount", "VoucherSaleModeInfo.sale_amount"):
+        assert f"``{money}``" in doc
+    assert "``DiscountVoucherInfo.discount``" in doc  # named as the exception
+    for field in ("VoucherCreateRequest.publish_start_time", "VoucherSendRuleInfo.publish_end_time"):
+        assert f"``{field}``" in doc
+    assert "TimeRangeInfo.begin_time" not in doc  # a time of day, not a date-time
