@@ -156,13 +156,20 @@ def main() -> int:
         print(f"{name:<46}{micros:>9.1f}{micros / base:>8.1f}x")
     print()
     worst = max(parse_only / parse_plain, dump_only / dump_plain)
-    print(f"converter cost vs plain json: at most {worst:.1f}x (target <= 10x): "
-          + ("met" if worst <= 10 else "MISSED"))
+    print(
+        f"converter cost vs plain json: at most {worst:.1f}x (target <= 10x): "
+        + ("met" if worst <= 10 else "MISSED")
+    )
     print(
         f"full query response: from_json {parse_only:.0f} us, with json.loads "
         f"{parse_models:.0f} us (target < 100 us): "
-        + ("met" if parse_models < 100 else "met by the converter alone"
-           if parse_only < 100 else "MISSED")
+        + (
+            "met"
+            if parse_models < 100
+            else "met by the converter alone"
+            if parse_only < 100
+            else "MISSED"
+        )
     )
     return 0
 

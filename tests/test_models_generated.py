@@ -129,7 +129,7 @@ def test_every_schema_has_a_model_with_exactly_its_fields(document: dict[str, An
     total = 0
     for name, cls in _generated.SCHEMAS.items():
         assert attrs.has(cls)
-        assert cls.SCHEMA == name
+        assert name == cls.SCHEMA
         fields = {f.name for f in attrs.fields(cls) if f.init} - {"extra"}
         assert fields == spec_properties(document, name), name
         if "properties" in schemas[name]:
@@ -175,7 +175,7 @@ SHORT_NAMES = {
 @pytest.mark.parametrize("short, long", sorted(SHORT_NAMES.items()))
 def test_short_names_and_the_spec_names_are_the_same_class(short: str, long: str) -> None:
     assert getattr(models, short) is getattr(models, long)
-    assert getattr(models, short).SCHEMA == long
+    assert long == getattr(models, short).SCHEMA
 
 
 def test_registries_map_every_operation() -> None:
@@ -184,8 +184,8 @@ def test_registries_map_every_operation() -> None:
     assert set(models.RESPONSE_TYPES) == set(operations)
     assert set(models.ERROR_TYPES) == set(operations)
     for name in operations:
-        assert models.REQUEST_TYPES[name].OPERATION == name
-        assert models.RESPONSE_TYPES[name].OPERATION == name
+        assert name == models.REQUEST_TYPES[name].OPERATION
+        assert name == models.RESPONSE_TYPES[name].OPERATION
         assert issubclass(models.REQUEST_TYPES[name], models.RequestModel)
         assert issubclass(models.RESPONSE_TYPES[name], models.ResponseModel)
     assert models.REQUEST_TYPES["query"] is models.VoucherQueryRequest
@@ -231,6 +231,9 @@ def test_money_and_datetime_fields_are_listed_in_the_module_docstring() -> None:
     for money in ("PaymentFixVoucher.amount", "VoucherSaleModeInfo.sale_amount"):
         assert f"``{money}``" in doc
     assert "``DiscountVoucherInfo.discount``" in doc  # named as the exception
-    for field in ("VoucherCreateRequest.publish_start_time", "VoucherSendRuleInfo.publish_end_time"):
+    for field in (
+        "VoucherCreateRequest.publish_start_time",
+        "VoucherSendRuleInfo.publish_end_time",
+    ):
         assert f"``{field}``" in doc
     assert "TimeRangeInfo.begin_time" not in doc  # a time of day, not a date-time

@@ -541,7 +541,7 @@ class Generator:
         return f"class {plan.name}(OpenEnum):\n{body}\n\n{members}\n"
 
     def render_converters(self) -> str:
-        return "\n\n\n".join(self.converters[name] for name in sorted(self.converters))
+        return "\n\n\n".join(self.converters[name].rstrip() for name in sorted(self.converters))
 
     def render_class(self, schema: str) -> str:
         name = short_name(schema)
@@ -665,6 +665,8 @@ def render_field(field: FieldPlan) -> str:
         line = f"    {field.name}: {field.annotation} = UNSET"
         if len(line) <= LINE:
             return line
+        if len(line) - len("UNSET") + 1 <= LINE:  # the layout ruff format picks
+            return f"    {field.name}: {field.annotation} = (\n        UNSET\n    )"
         return f"    {field.name}: (\n        {field.annotation}\n    ) = UNSET"
     start = f"    {field.name}: {field.annotation} = attrs.field("
     line = f"{start}default=UNSET, converter={field.converter})"
@@ -711,7 +713,7 @@ def docstring(paragraphs: list[str], indent: int) -> str:
     if len(out) == 1 and len(text) + 3 <= LINE and not first.endswith('"'):
         return text + '"""'
     rest = "\n".join(line.rstrip() for line in out[1:])
-    return f"{text}\n{rest}\n{pad}\"\"\"" if rest else f'{text}\n{pad}"""'
+    return f'{text}\n{rest}\n{pad}"""' if rest else f'{text}\n{pad}"""'
 
 
 def generate(document: Mapping[str, Any]) -> str:

@@ -693,20 +693,16 @@ def _datetime_publish_end_time(value: DateTimeInput) -> datetime | str | Unset |
     return coerce_datetime(value, "publish_end_time")
 
 
-
 def _datetime_publish_start_time(value: DateTimeInput) -> datetime | str | Unset | None:
     return coerce_datetime(value, "publish_start_time")
-
 
 
 def _datetime_valid_begin_time(value: DateTimeInput) -> datetime | str | Unset | None:
     return coerce_datetime(value, "valid_begin_time")
 
 
-
 def _datetime_valid_end_time(value: DateTimeInput) -> datetime | str | Unset | None:
     return coerce_datetime(value, "valid_end_time")
-
 
 
 def _error_links(
@@ -715,40 +711,32 @@ def _error_links(
     return coerce_error_links(value)
 
 
-
 def _json_string_list(value: str | Sequence[str] | Unset | None) -> str | Unset | None:
     return coerce_json_string_list(value)
-
 
 
 def _money_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "amount")
 
 
-
 def _money_ceiling_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "ceiling_amount")
-
 
 
 def _money_floor_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "floor_amount")
 
 
-
 def _money_origin_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "origin_amount")
-
 
 
 def _money_sale_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "sale_amount")
 
 
-
 def _money_special_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "special_amount")
-
 
 
 def _to_activity_status(
@@ -757,30 +745,24 @@ def _to_activity_status(
     return coerce_enum(ActivityStatus, value)
 
 
-
 def _to_audit_result(value: AuditResult | str | Unset | None) -> AuditResult | Unset | None:
     return coerce_enum(AuditResult, value)
-
 
 
 def _to_audit_type(value: AuditType | str | Unset | None) -> AuditType | Unset | None:
     return coerce_enum(AuditType, value)
 
 
-
 def _to_budget_type(value: BudgetType | str | Unset | None) -> BudgetType | Unset | None:
     return coerce_enum(BudgetType, value)
-
 
 
 def _to_business_type(value: BusinessType | str | Unset | None) -> BusinessType | Unset | None:
     return coerce_enum(BusinessType, value)
 
 
-
 def _to_code_mode(value: CodeMode | str | Unset | None) -> CodeMode | Unset | None:
     return coerce_enum(CodeMode, value)
-
 
 
 def _to_common_error_code(
@@ -789,17 +771,14 @@ def _to_common_error_code(
     return coerce_enum(CommonErrorCode, value)
 
 
-
 def _to_directional_type(
     value: DirectionalType | str | Unset | None,
 ) -> DirectionalType | Unset | None:
     return coerce_enum(DirectionalType, value)
 
 
-
 def _to_end_time_type(value: EndTimeType | str | Unset | None) -> EndTimeType | Unset | None:
     return coerce_enum(EndTimeType, value)
-
 
 
 def _to_exchange_biz_type(
@@ -808,12 +787,10 @@ def _to_exchange_biz_type(
     return coerce_enum(ExchangeBizType, value)
 
 
-
 def _to_limit_period_type(
     value: LimitPeriodType | str | Unset | None,
 ) -> LimitPeriodType | Unset | None:
     return coerce_enum(LimitPeriodType, value)
-
 
 
 def _to_merchant_access_mode(
@@ -822,22 +799,18 @@ def _to_merchant_access_mode(
     return coerce_enum(MerchantAccessMode, value)
 
 
-
 def _to_merchant_id_type(
     value: MerchantIdType | str | Unset | None,
 ) -> MerchantIdType | Unset | None:
     return coerce_enum(MerchantIdType, value)
 
 
-
 def _to_recharge_type(value: RechargeType | str | Unset | None) -> RechargeType | Unset | None:
     return coerce_enum(RechargeType, value)
 
 
-
 def _to_time_rule_type(value: TimeRuleType | str | Unset | None) -> TimeRuleType | Unset | None:
     return coerce_enum(TimeRuleType, value)
-
 
 
 def _to_use_guide_mode_list(
@@ -846,10 +819,8 @@ def _to_use_guide_mode_list(
     return coerce_enum_list(UseGuideMode, value)
 
 
-
 def _to_use_mode(value: UseMode | str | Unset | None) -> UseMode | Unset | None:
     return coerce_enum(UseMode, value)
-
 
 
 def _to_valid_days_relative_type(
@@ -858,12 +829,10 @@ def _to_valid_days_relative_type(
     return coerce_enum(ValidDaysRelativeType, value)
 
 
-
 def _to_valid_period_type(
     value: ValidPeriodType | str | Unset | None,
 ) -> ValidPeriodType | Unset | None:
     return coerce_enum(ValidPeriodType, value)
-
 
 
 def _to_voucher_append_error_code(
@@ -872,12 +841,10 @@ def _to_voucher_append_error_code(
     return coerce_enum(VoucherAppendErrorCode, value)
 
 
-
 def _to_voucher_append_error_code_or_common(
     value: VoucherAppendErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherAppendErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherAppendErrorCode, CommonErrorCode, value)
-
 
 
 def _to_voucher_create_error_code(
@@ -886,12 +853,10 @@ def _to_voucher_create_error_code(
     return coerce_enum(VoucherCreateErrorCode, value)
 
 
-
 def _to_voucher_create_error_code_or_common(
     value: VoucherCreateErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherCreateErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherCreateErrorCode, CommonErrorCode, value)
-
 
 
 def _to_voucher_modify_error_code(
@@ -900,12 +865,10 @@ def _to_voucher_modify_error_code(
     return coerce_enum(VoucherModifyErrorCode, value)
 
 
-
 def _to_voucher_modify_error_code_or_common(
     value: VoucherModifyErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherModifyErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherModifyErrorCode, CommonErrorCode, value)
-
 
 
 def _to_voucher_publish_error_code(
@@ -914,12 +877,10 @@ def _to_voucher_publish_error_code(
     return coerce_enum(VoucherPublishErrorCode, value)
 
 
-
 def _to_voucher_publish_error_code_or_common(
     value: VoucherPublishErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherPublishErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherPublishErrorCode, CommonErrorCode, value)
-
 
 
 def _to_voucher_query_error_code(
@@ -928,12 +889,10 @@ def _to_voucher_query_error_code(
     return coerce_enum(VoucherQueryErrorCode, value)
 
 
-
 def _to_voucher_query_error_code_or_common(
     value: VoucherQueryErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherQueryErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherQueryErrorCode, CommonErrorCode, value)
-
 
 
 def _to_voucher_send_error_code(
@@ -942,12 +901,10 @@ def _to_voucher_send_error_code(
     return coerce_enum(VoucherSendErrorCode, value)
 
 
-
 def _to_voucher_send_error_code_or_common(
     value: VoucherSendErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherSendErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherSendErrorCode, CommonErrorCode, value)
-
 
 
 def _to_voucher_send_mode(
@@ -956,19 +913,16 @@ def _to_voucher_send_mode(
     return coerce_enum(VoucherSendMode, value)
 
 
-
 def _to_voucher_stop_error_code(
     value: VoucherStopErrorCode | str | Unset | None,
 ) -> VoucherStopErrorCode | Unset | None:
     return coerce_enum(VoucherStopErrorCode, value)
 
 
-
 def _to_voucher_stop_error_code_or_common(
     value: VoucherStopErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherStopErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherStopErrorCode, CommonErrorCode, value)
-
 
 
 def _to_voucher_type(value: VoucherType | str | Unset | None) -> VoucherType | Unset | None:
@@ -1371,9 +1325,9 @@ class VoucherAvailableScopeInfo(Model):
 
     voucher_available_account_info: VoucherAvailableAccountInfo | Unset | None = UNSET
     voucher_available_app_info: VoucherAvailableAppInfo | Unset | None = UNSET
-    voucher_available_geography_scope_info: (
-        VoucherAvailableGeographyScopeInfo | Unset | None
-    ) = UNSET
+    voucher_available_geography_scope_info: VoucherAvailableGeographyScopeInfo | Unset | None = (
+        UNSET
+    )
     voucher_available_goods_info: VoucherAvailableGoodsInfo | Unset | None = UNSET
     voucher_available_item_info: VoucherAvailableItemInfo | Unset | None = UNSET
 

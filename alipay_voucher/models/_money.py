@@ -39,9 +39,7 @@ def coerce_money(value: Any, field: str) -> Decimal | Unset | None:
     if kind is str:
         if is_amount(value):
             return Decimal(value)
-        raise InvalidValue(
-            f"{value!r} is not a decimal amount; write it like '9.99'", field=field
-        )
+        raise InvalidValue(f"{value!r} is not a decimal amount; write it like '9.99'", field=field)
     if isinstance(value, float):
         raise InvalidValue(
             f"got the float {value!r}, which cannot hold money exactly; "

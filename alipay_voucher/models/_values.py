@@ -121,4 +121,3 @@ def coerce_error_links(
     if isinstance(value, (list, tuple)) and all(isinstance(item, Mapping) for item in value):
         return list(value)
     raise InvalidValue(f"expected a string or a list of objects, got {_describe(value)}")
-

@@ -74,8 +74,7 @@ def _check_send(payload: Mapping[str, Any]) -> None:
     if not has_user_id and not has_open_id:
         raise _fail(
             "user_id",
-            "send needs a recipient: give exactly one of user_id (2088..., 16 digits) "
-            "or open_id",
+            "send needs a recipient: give exactly one of user_id (2088..., 16 digits) or open_id",
         )
 
 
