@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         encode_form,
         sample_biz_content,
     )
+    from ._receiver import NotifyReceiver, Received
     from .pki import SandboxPKI, make_pki
     from .sandbox import DEFAULT_APP_ID, Sandbox, SandboxThread
 
@@ -30,7 +31,9 @@ __all__ = [
     "Fault",
     "Faults",
     "InjectedFault",
+    "NotifyReceiver",
     "Outbox",
+    "Received",
     "Sandbox",
     "SandboxPKI",
     "SandboxThread",
@@ -52,6 +55,8 @@ _HOMES = {
     "Outbox": "._notifier",
     "encode_form": "._notifier",
     "sample_biz_content": "._notifier",
+    "NotifyReceiver": "._receiver",
+    "Received": "._receiver",
     "SandboxPKI": ".pki",
     "make_pki": ".pki",
 }

@@ -97,19 +97,27 @@ class RequestVerifier:
         self._wall_clock = wall_clock
         self._nonces: collections.OrderedDict[str, float] = collections.OrderedDict()
 
-    def verify(
-        self, method: str, target: str, headers: Mapping[str, str], body: bytes
-    ) -> VerifiedRequest:
-        """Return the checked request or raise the refusal (``headers`` lower-cased)."""
+    def parse(self, headers: Mapping[str, str]) -> protocol.AuthInfo:
+        """The request's ``Authorization``, parsed (``headers`` lower-cased)."""
         header = headers.get("authorization")
         if not header:
             raise GatewayError(400, "missing-timestamp", "the Authorization header is missing")
         try:
-            auth = protocol.parse_authorization(header)
+            return protocol.parse_authorization(header)
         except ValueError as exc:
             raise GatewayError(
                 400, "invalid-parameter", f"bad Authorization header: {exc}"
             ) from None
+
+    def verify(
+        self,
+        auth: protocol.AuthInfo,
+        method: str,
+        target: str,
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> VerifiedRequest:
+        """Return the checked request or raise the refusal."""
         if auth.app_id != self.app_id:
             raise GatewayError(400, "invalid-app-id", f"app_id {auth.app_id!r} is not known here")
         key = self._app_public_key
@@ -219,8 +227,10 @@ class Gateway:
             expected = "GET" if operation == "query" else "POST"
             if method.upper() != expected:
                 raise GatewayError(400, "invalid-method", f"{operation} takes {expected}")
-            request = self.verifier.verify(method, target, lowered, body)
-            cert_mode, encrypted = request.cert_mode, request.encrypted
+            auth = self.verifier.parse(lowered)
+            cert_mode = auth.app_cert_sn is not None
+            request = self.verifier.verify(auth, method, target, lowered, body)
+            encrypted = request.encrypted
             payload, events = self._run(operation, target, request.text)
         except GatewayError as error:
             refusal = error
