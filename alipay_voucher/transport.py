@@ -240,10 +240,21 @@ async def _mark_connected(
         progress.connected = True
 
 
+# Raised only while a connection is being made: the request never left this process.
 _CONNECT_ERRORS: tuple[type[BaseException], ...] = (
     aiohttp.ClientConnectorError,  # refused, DNS, proxy unreachable, TLS handshake
     aiohttp.ServerFingerprintMismatch,
+    aiohttp.ClientHttpProxyError,  # the proxy refused the CONNECT tunnel
 ) + ((aiohttp.ConnectionTimeoutError,) if hasattr(aiohttp, "ConnectionTimeoutError") else ())
+
+# Raised only once a connection carried the request: it may have been processed.
+_AFTER_SEND_ERRORS: tuple[type[BaseException], ...] = (
+    aiohttp.ServerDisconnectedError,
+    aiohttp.ServerTimeoutError,  # read timeouts (connect timeouts are caught above)
+    aiohttp.ClientPayloadError,
+    aiohttp.ClientResponseError,
+    http_exceptions.HttpProcessingError,
+)
 
 _TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
     aiohttp.ClientError,
@@ -329,12 +340,18 @@ class Transport:
         trace = aiohttp.TraceConfig()
         trace.on_connection_create_end.append(_mark_connected)
         trace.on_connection_reuseconn.append(_mark_connected)
-        return aiohttp.ClientSession(
+        session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=None),
             trust_env=self._config.trust_env,
             cookie_jar=aiohttp.DummyCookieJar(),
             trace_configs=[trace],
         )
+        # aiohttp silently re-sends a GET once when a kept-alive connection turns out to
+        # be closed, with the same nonce and signature. Retries belong to execute(),
+        # which re-signs each one; there is no public switch, hence the private flag.
+        if hasattr(session, "_retry_connection"):
+            session._retry_connection = False
+        return session
 
     async def aclose(self) -> None:
         """Close the session if this transport created it; idempotent."""
@@ -537,7 +554,14 @@ class Transport:
         timeout: float,
         deadline_bound: bool,
     ) -> Failure:
-        not_sent = isinstance(exc, _CONNECT_ERRORS) or progress.connected is False
+        # The exception type decides when it can; otherwise the trace hook's record of
+        # whether a connection was in hand (unknown for an injected session: "maybe").
+        if isinstance(exc, _CONNECT_ERRORS):
+            not_sent = True
+        elif isinstance(exc, _AFTER_SEND_ERRORS):
+            not_sent = False
+        else:
+            not_sent = progress.connected is False
         what = f"{prepared.method} {_path(prepared.target)}"
         detail = redact(str(exc)) or type(exc).__name__
         if isinstance(exc, asyncio.TimeoutError):

@@ -1,0 +1,365 @@
+"""Shared test helpers for the client layers.
+
+* :class:`FakeAlipay`: a loopback aiohttp.web server that plays Alipay's gateway. It
+  checks every request's signature with the app's public key exactly as received
+  (request-target and body bytes), records what it got, and answers with scripted
+  replies signed with the vectors' Alipay key (AES-encrypted when the request was).
+* :func:`client_kind` / :class:`Driver`: ONE parametrised fixture that runs a client
+  test against both :class:`AsyncVoucherClient` and :class:`VoucherClient`. ``call``
+  is awaitable in both cases; the blocking client is driven from a worker thread via
+  ``asyncio.to_thread`` so the fake server keeps running on the test's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any
+
+import attrs
+import pytest
+from aiohttp import web
+
+from alipay_voucher import aes, protocol
+from alipay_voucher.client import AsyncVoucherClient
+from alipay_voucher.config import AlipayConfig, RetryPolicy
+from alipay_voucher.credentials import RSAKeySigner, load_private_key, load_public_key
+from alipay_voucher.sync import VoucherClient
+from tests.conftest import APP_ID, KEYS
+
+APP_PUBLIC_KEY = load_public_key(KEYS / "app_public_spki.pem")
+ALIPAY_SIGNER = RSAKeySigner(load_private_key(KEYS / "alipay_private_pkcs1.pem"))
+VOUCHER_PATH = "/v3/alipay/marketing/activity/voucher/"
+
+FAST_RETRY = RetryPolicy(max_attempts=3, initial_backoff=0.001, max_backoff=0.004, deadline=10)
+
+
+# --------------------------------------------------------------------------- replies
+
+
+@attrs.frozen
+class Reply:
+    """One scripted answer. ``payload`` is JSON-encoded unless ``raw`` is given."""
+
+    status: int = 200
+    payload: Mapping[str, Any] | None = None
+    raw: bytes | None = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    sign: bool = True
+    tamper: bool = False
+    delay: float = 0.0
+
+
+@attrs.frozen
+class Drop:
+    """Read the request, then close the connection without answering."""
+
+    delay: float = 0.0
+
+
+@attrs.frozen
+class Hang:
+    """Read the request, then answer only after ``seconds`` (to trigger timeouts)."""
+
+    seconds: float
+
+
+Behaviour = Reply | Drop | Hang
+
+
+def error(status: int, code: str, message: str = "failed", **headers: str) -> Reply:
+    """An error answer shaped like the gateway's (unsigned, as observed)."""
+    return Reply(
+        status=status, payload={"code": code, "message": message}, sign=False, headers=headers
+    )
+
+
+@attrs.frozen
+class Received:
+    """A request as the fake gateway saw it."""
+
+    method: str
+    target: str
+    headers: Mapping[str, str]
+    body: bytes
+    verified: bool
+    auth: protocol.AuthInfo | None
+    json: Any
+    peer: Any
+    at: float = 0.0
+
+    @property
+    def request_id(self) -> str | None:
+        return self.headers.get("alipay-request-id")
+
+    @property
+    def path(self) -> str:
+        return self.target.partition("?")[0]
+
+
+# --------------------------------------------------------------------------- the server
+
+
+def default_payload(operation: str, body: Any) -> dict[str, Any]:
+    if operation == "create":
+        return {"activity_id": "2016042700826004508401111111"}
+    if operation == "send":
+        return {"voucher_id": "2021072600073002785300065Q39"}
+    if operation in ("publish", "append"):
+        return {"recharge_url": "https://voucherprod.alipay.com/coupon/templatepayment.htm"}
+    if operation == "query":
+        return {
+            "activity_id": "2016042700826004508401111111",
+            "activity_name": "满10减1活动",
+            "activity_status": "ACTIVE",
+            "voucher_inventory_info": {"send_count": 3, "use_count": 1},
+        }
+    return {}
+
+
+class FakeAlipay:
+    """A loopback gateway; see the module docstring.
+
+    ``script(path_suffix, *behaviours)`` queues replies for a path (``"send"`` or a full
+    path); when the queue is empty a default, signed 200 answer is given.
+    """
+
+    def __init__(
+        self,
+        *,
+        alipay_sn: str | None = None,
+        aes_key: aes.AESKey | None = None,
+        app_auth_token: str | None = None,
+    ) -> None:
+        self.alipay_sn = alipay_sn
+        self.aes_key = aes_key
+        self.received: list[Received] = []
+        self.connections: set[Any] = set()
+        self._scripts: dict[str, collections.deque[Behaviour]] = collections.defaultdict(
+            collections.deque
+        )
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+        self.trace_counter = 0
+
+    def script(self, path: str, *behaviours: Behaviour) -> None:
+        full = path if path.startswith("/") else VOUCHER_PATH + path
+        self._scripts[full].extend(behaviours)
+
+    async def start(self) -> FakeAlipay:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeAlipay:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # ----------------------------------------------------------------- handling
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        target = request.raw_path
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        token = headers.get("alipay-app-auth-token")
+        try:
+            auth: protocol.AuthInfo | None = protocol.parse_authorization(
+                headers.get("authorization")
+            )
+        except ValueError:
+            auth = None
+        verified = auth is not None and protocol.verify_request_signature(
+            APP_PUBLIC_KEY, auth, request.method, target, body, token
+        )
+        encrypted = headers.get("alipay-encrypt-type") == "AES"
+        text = body.decode("utf-8", "replace")
+        if encrypted and self.aes_key is not None and text:
+            text = aes.decrypt(self.aes_key, text)
+        try:
+            parsed = json.loads(text) if text else None
+        except ValueError:
+            parsed = None
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.connections.add(peer)
+        self.received.append(
+            Received(
+                request.method,
+                target,
+                headers,
+                body,
+                verified,
+                auth,
+                parsed,
+                peer,
+                time.monotonic(),
+            )
+        )
+
+        if not verified:
+            return self._answer(error(401, "invalid-signature", "bad request signature"), False)
+        queue = self._scripts.get(request.path)
+        behaviour: Behaviour = queue.popleft() if queue else Reply()
+        if isinstance(behaviour, Drop):
+            await asyncio.sleep(behaviour.delay)
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response()  # never written: the connection is gone
+        if isinstance(behaviour, Hang):
+            await asyncio.sleep(behaviour.seconds)
+            behaviour = Reply()
+        if behaviour.delay:
+            await asyncio.sleep(behaviour.delay)
+        if behaviour.payload is None and behaviour.raw is None and behaviour.status == 200:
+            name = request.path.rpartition("/")[2]
+            behaviour = attrs.evolve(behaviour, payload=default_payload(name, parsed))
+        return self._answer(behaviour, encrypted)
+
+    def _answer(self, reply: Reply, encrypted: bool) -> web.Response:
+        if reply.raw is not None:
+            body = reply.raw
+            content_type = "application/json;charset=UTF-8"
+        else:
+            text = json.dumps(reply.payload or {}, ensure_ascii=False, separators=(",", ":"))
+            if encrypted and self.aes_key is not None and 200 <= reply.status < 300:
+                text = aes.encrypt(self.aes_key, text)
+                content_type = "text/plain;charset=UTF-8"
+            else:
+                content_type = "application/json;charset=UTF-8"
+            body = text.encode("utf-8")
+        self.trace_counter += 1
+        headers = {
+            "alipay-trace-id": f"trace-{self.trace_counter:04d}",
+            "Content-Type": content_type,
+        }
+        if reply.sign:
+            signed = protocol.sign_response(ALIPAY_SIGNER, body, alipay_sn=self.alipay_sn)
+            if reply.tamper:
+                signed["alipay-signature"] = signed["alipay-signature"][:-8] + "AAAAAAA="
+            headers.update(signed)
+        headers.update(reply.headers)
+        return web.Response(status=reply.status, body=body, headers=headers)
+
+    # ----------------------------------------------------------------- queries
+
+    def for_path(self, suffix: str) -> list[Received]:
+        return [r for r in self.received if r.path.endswith("/" + suffix)]
+
+
+def unused_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def gateway_config(base: AlipayConfig, gateway: FakeAlipay, **changes: Any) -> AlipayConfig:
+    changes.setdefault("retry", FAST_RETRY)
+    changes.setdefault("timeout", 5.0)
+    return base.with_options(base_url=gateway.base_url, **changes)
+
+
+# --------------------------------------------------------------------------- the driver
+
+
+class Driver:
+    """One client under test, async or blocking; ``await driver.call(name, ...)``."""
+
+    def __init__(self, kind: str, client: AsyncVoucherClient | VoucherClient) -> None:
+        self.kind = kind
+        self.client = client
+
+    @property
+    def async_client(self) -> AsyncVoucherClient:
+        client = self.client
+        return client if isinstance(client, AsyncVoucherClient) else client._async_client
+
+    async def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        function = getattr(self.client, method)
+        if self.kind == "async":
+            return await function(*args, **kwargs)
+        return await asyncio.to_thread(function, *args, **kwargs)
+
+    async def aclose(self) -> None:
+        if isinstance(self.client, AsyncVoucherClient):
+            await self.client.aclose()
+        else:
+            await asyncio.to_thread(self.client.close)
+
+
+MakeClient = Callable[..., Driver]
+
+
+@pytest.fixture(params=["async", "sync"])
+async def make_client(request: pytest.FixtureRequest) -> AsyncIterator[MakeClient]:
+    """Build clients of the parametrised kind; all are closed after the test."""
+    kind: str = request.param
+    made: list[Driver] = []
+
+    def factory(config: AlipayConfig, **options: Any) -> Driver:
+        client: AsyncVoucherClient | VoucherClient = (
+            AsyncVoucherClient(config, **options)
+            if kind == "async"
+            else VoucherClient(config, **options)
+        )
+        driver = Driver(kind, client)
+        made.append(driver)
+        return driver
+
+    yield factory
+    for driver in made:
+        await driver.aclose()
+
+
+@pytest.fixture
+async def gateway() -> AsyncIterator[FakeAlipay]:
+    async with FakeAlipay() as server:
+        yield server
+
+
+async def gather_limited(n: int, limit: int, make: Callable[[int], Awaitable[Any]]) -> list[Any]:
+    semaphore = asyncio.Semaphore(limit)
+
+    async def one(i: int) -> Any:
+        async with semaphore:
+            return await make(i)
+
+    return await asyncio.gather(*(one(i) for i in range(n)))
+
+
+def new_out_biz_no() -> str:
+    return f"test-{uuid.uuid4().hex}"
+
+
+__all__ = [
+    "APP_ID",
+    "FAST_RETRY",
+    "Drop",
+    "Driver",
+    "FakeAlipay",
+    "Hang",
+    "Received",
+    "Reply",
+    "error",
+    "gateway",
+    "gateway_config",
+    "make_client",
+    "unused_port",
+]
