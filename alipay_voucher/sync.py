@@ -24,7 +24,6 @@ from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-
 from ._hooks import Hooks
 from .client import AsyncVoucherClient
 from .config import AlipayConfig, RetryPolicy

@@ -351,8 +351,8 @@ def new_out_biz_no() -> str:
 __all__ = [
     "APP_ID",
     "FAST_RETRY",
-    "Drop",
     "Driver",
+    "Drop",
     "FakeAlipay",
     "Hang",
     "Received",
