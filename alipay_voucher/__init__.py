@@ -1,1 +1,109 @@
-"""alipay_voucher: the async-first Python SDK for Alipay OpenAPI v3 payment vouchers."""
+"""alipay_voucher: the async-first Python SDK for Alipay OpenAPI v3 payment vouchers.
+
+The public names below are loaded on first use (PEP 562), so ``import alipay_voucher``
+does no work beyond definitions and a script that only needs the config or the errors
+never pays for aiohttp.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "AlipayConfig": "config",
+    "RetryPolicy": "config",
+    "PRODUCTION_URL": "config",
+    "SANDBOX_URL": "config",
+    "CertificateExpiryWarning": "config",
+    "AsyncVoucherClient": "client",
+    "VoucherClient": "sync",
+    "Signer": "credentials",
+    "AlipayError": "errors",
+    "APIError": "errors",
+    "ConfigurationError": "errors",
+    "DecryptionError": "errors",
+    "DuplicateNotificationError": "errors",
+    "MalformedResponseError": "errors",
+    "NotificationError": "errors",
+    "OutcomeUnknownError": "errors",
+    "RequestValidationError": "errors",
+    "SignatureVerificationError": "errors",
+    "StaleNotificationError": "errors",
+    "TransportError": "errors",
+    "TransportTimeoutError": "errors",
+    "parse_notification": "notify",
+    "Notification": "notify",
+    "UNSET": "models",
+}
+
+__all__ = [
+    "PRODUCTION_URL",
+    "SANDBOX_URL",
+    "UNSET",
+    "APIError",
+    "AlipayConfig",
+    "AlipayError",
+    "AsyncVoucherClient",
+    "CertificateExpiryWarning",
+    "ConfigurationError",
+    "DecryptionError",
+    "DuplicateNotificationError",
+    "MalformedResponseError",
+    "Notification",
+    "NotificationError",
+    "OutcomeUnknownError",
+    "RequestValidationError",
+    "RetryPolicy",
+    "SignatureVerificationError",
+    "Signer",
+    "StaleNotificationError",
+    "TransportError",
+    "TransportTimeoutError",
+    "VoucherClient",
+    "parse_notification",
+]
+
+if TYPE_CHECKING:
+    from .client import AsyncVoucherClient
+    from .config import (
+        PRODUCTION_URL,
+        SANDBOX_URL,
+        AlipayConfig,
+        CertificateExpiryWarning,
+        RetryPolicy,
+    )
+    from .credentials import Signer
+    from .errors import (
+        AlipayError,
+        APIError,
+        ConfigurationError,
+        DecryptionError,
+        DuplicateNotificationError,
+        MalformedResponseError,
+        NotificationError,
+        OutcomeUnknownError,
+        RequestValidationError,
+        SignatureVerificationError,
+        StaleNotificationError,
+        TransportError,
+        TransportTimeoutError,
+    )
+    from .models import UNSET
+    from .notify import Notification, parse_notification
+    from .sync import VoucherClient
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'alipay_voucher' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
