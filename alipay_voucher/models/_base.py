@@ -59,7 +59,7 @@ class Model:
     def __repr__(self) -> str:
         # Only what is set: a query response has dozens of fields, mostly unset.
         parts = [
-            f"{field.name}={getattr(self, field.name)!r}"
+            f"{field.alias or field.name}={getattr(self, field.name)!r}"
             for field in attrs.fields(type(self))
             if field.init and field.name != "extra" and getattr(self, field.name) is not UNSET
         ]

@@ -149,6 +149,8 @@ def _compile(cls: type[Model], stack: tuple[type, ...]) -> Compiled:
         if field.name == "extra":
             continue
         if not field.init or field.metadata.get("wire") is False:
+            if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+                raise TypeError(f"{field.name}: a field kept off the wire needs a plain default")
             hidden.append((field.name, field.default))
             continue
         plans.append(_plan(field))
