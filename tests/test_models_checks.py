@@ -221,7 +221,7 @@ def test_a_fixed_amount_must_be_positive_with_at_most_two_decimals(
 @pytest.mark.parametrize("amount", ["0.09", "3000.01"])
 def test_the_legacy_fixed_amount_keeps_the_spec_range(amount: str) -> None:
     for request in (fixed(LEGACY, amount), fixed_model(LEGACY, amount)):
-        with pytest.raises(RequestValidationError, match=r"face value .* \(spec\)") as caught:
+        with pytest.raises(RequestValidationError, match=r"from 0.1 to 3000 yuan") as caught:
             request_to_json("create", request)
         assert caught.value.field == LEGACY
     # The newer FixVoucherInfo states no range, so the same amounts pass there.

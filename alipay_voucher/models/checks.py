@@ -123,10 +123,12 @@ def _check_fixed_amounts(payload: Mapping[str, Any]) -> None:
             )
         if amount <= 0:
             raise _fail(field, f"{raw} must be greater than 0: it is the amount taken off")
-        if lowest is not None and amount < lowest:
-            raise _fail(field, f"{raw} is below the minimum face value {lowest} (spec)")
-        if highest is not None and amount > highest:
-            raise _fail(field, f"{raw} is above the maximum face value {highest} (spec)")
+        if (lowest is not None and amount < lowest) or (highest is not None and amount > highest):
+            raise _fail(
+                field,
+                f"{raw} is outside the face values the spec allows here: give an amount "
+                f"from {lowest} to {highest} yuan",
+            )
 
 
 def check_request(operation: str, payload: Mapping[str, Any]) -> None:
