@@ -147,6 +147,9 @@ class VoucherClient:
     Hooks run on the client's loop thread.
     """
 
+    _async_class: type[AsyncVoucherClient] = AsyncVoucherClient
+    """The async client whose coroutines the methods run (a subclass may extend it)."""
+
     def __init__(
         self,
         config: AlipayConfig,
@@ -154,7 +157,7 @@ class VoucherClient:
         retry: RetryPolicy | None = None,
         hooks: Hooks | None = None,
     ) -> None:
-        self._async_client = AsyncVoucherClient(config, retry=retry, hooks=hooks)
+        self._async_client = self._async_class(config, retry=retry, hooks=hooks)
         name = f"VoucherClient(app_id={config.app_id!r}) at {id(self):#x}"
         self._runner = _LoopThread(name)
         self._finalizer = weakref.finalize(self, _warn_unclosed, name, self._runner)

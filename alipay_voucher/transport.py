@@ -177,7 +177,32 @@ def _parse_retry_after(value: str | None) -> float | None:
     return seconds
 
 
+def _masked(error: APIError) -> APIError:
+    """The same error with user ids masked in Alipay's ``message`` (which may echo the
+    request); the raw bytes stay in ``body`` for whoever needs them."""
+    if error.message is None:
+        return error
+    masked = redact(error.message)
+    if masked == error.message:
+        return error
+    try:
+        return type(error)(
+            status=error.status,
+            code=error.code,
+            message=masked,
+            links=error.links,
+            trace_id=error.trace_id,
+            request_id=error.request_id,
+            body=error.body,
+            headers=error.headers,
+            verified=error.verified,
+        )
+    except TypeError:  # a subclass with another signature: keep it as it is
+        return error
+
+
 def _failure_from_api_error(error: APIError) -> Failure:
+    error = _masked(error)
     status = error.status
     if status == 429:
         transient, reach = True, Reach.NONE

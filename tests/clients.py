@@ -16,6 +16,7 @@ import asyncio
 import collections
 import json
 import socket
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -263,6 +264,30 @@ class FakeAlipay:
         return [r for r in self.received if r.path.endswith("/" + suffix)]
 
 
+class GatewayThread:
+    """A :class:`FakeAlipay` on its own loop in its own thread, for tests whose own
+    thread blocks (a blocking client called straight from a coroutine, a script)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self.server: FakeAlipay | None = None
+
+    def __enter__(self) -> FakeAlipay:
+        self._thread.start()
+        start = FakeAlipay(**self._options).start()
+        self.server = asyncio.run_coroutine_threadsafe(start, self._loop).result()
+        return self.server
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.server is not None
+        asyncio.run_coroutine_threadsafe(self.server.close(), self._loop).result()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+
 def unused_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -354,6 +379,7 @@ __all__ = [
     "Driver",
     "Drop",
     "FakeAlipay",
+    "GatewayThread",
     "Hang",
     "Received",
     "Reply",

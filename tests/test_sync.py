@@ -1,0 +1,194 @@
+"""The blocking facade: where it can be called from, its lifecycle, and the delegation
+mechanism that makes its methods from the async client's."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import inspect
+import threading
+from typing import Any
+
+import pytest
+
+from alipay_voucher import RetryPolicy
+from alipay_voucher._hooks import Hooks, RequestEvent
+from alipay_voucher.client import AsyncVoucherClient
+from alipay_voucher.config import AlipayConfig
+from alipay_voucher.errors import APIError, OutcomeUnknownError, RequestValidationError
+from alipay_voucher.sync import VoucherClient, blocking
+from alipay_voucher.transport import ClientClosedError
+from tests.clients import FAST_RETRY, GatewayThread, error
+
+ACTIVITY = "2016042700826004508401111111"
+SEND = {"activity_id": ACTIVITY, "user_id": "2088512417841101"}
+
+
+def _config(base: AlipayConfig, base_url: str, **changes: Any) -> AlipayConfig:
+    changes.setdefault("retry", FAST_RETRY)
+    return base.with_options(base_url=base_url, **changes)
+
+
+def test_in_a_plain_script(key_config: AlipayConfig) -> None:
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
+        assert client.send(SEND).voucher_id
+        assert client.query(ACTIVITY).activity_status == "ACTIVE"
+    assert client.closed
+    assert all(r.verified for r in gw.received)
+
+
+async def test_called_straight_from_a_coroutine_with_a_running_loop(
+    key_config: AlipayConfig,
+) -> None:
+    # Like a Jupyter cell or an ASGI handler: this thread's loop is running, and the
+    # blocking call simply blocks it while the client's own loop thread does the work.
+    assert asyncio.get_running_loop().is_running()
+    with GatewayThread() as gw:
+        client = VoucherClient(_config(key_config, gw.base_url))
+        try:
+            result = client.query(ACTIVITY)
+            assert result.activity_id == ACTIVITY
+            assert result.http_status == 200
+        finally:
+            client.close()
+
+
+def test_from_a_thread_running_its_own_loop(key_config: AlipayConfig) -> None:
+    outcome: list[Any] = []
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
+
+        async def inside() -> None:
+            outcome.append(client.send(SEND).voucher_id)
+
+        worker = threading.Thread(target=lambda: asyncio.run(inside()))
+        worker.start()
+        worker.join()
+    assert outcome == ["2021072600073002785300065Q39"]
+
+
+def test_shared_by_many_threads_over_one_session(key_config: AlipayConfig) -> None:
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda _: client.query(ACTIVITY), range(80)))
+        assert {r.activity_id for r in results} == {ACTIVITY}
+        session = client._async_client._transport._state.session
+        assert session is not None and not session.closed
+    assert session.closed
+    assert len(gw.received) == 80
+
+
+def test_errors_keep_their_types(key_config: AlipayConfig) -> None:
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
+        gw.script("send", error(400, "BUDGET_NOT_ENOUGH", "no budget"))
+        with pytest.raises(APIError) as caught:
+            client.send(SEND)
+        assert caught.value.code == "BUDGET_NOT_ENOUGH" and caught.value.status == 400
+        with pytest.raises(RequestValidationError):
+            client.send({"activity_id": ACTIVITY})
+        gw.script("send", *[error(503, "busy")] * 3)
+        with pytest.raises(OutcomeUnknownError) as unknown:
+            client.send({**SEND, "out_biz_no": "S-1"})
+        assert unknown.value.out_biz_no == "S-1"
+
+
+def test_close_stops_the_loop_and_joins_the_thread(key_config: AlipayConfig) -> None:
+    with GatewayThread() as gw:
+        client = VoucherClient(_config(key_config, gw.base_url))
+        assert not client._runner.running  # nothing is started before the first call
+        client.query(ACTIVITY)
+        thread = client._runner._thread
+        loop = client._runner._loop
+        assert thread is not None and thread.is_alive() and thread.daemon
+        client.close()
+        assert not thread.is_alive()
+        assert loop is not None and loop.is_closed()
+        client.close()  # idempotent
+        with pytest.raises(ClientClosedError):
+            client.query(ACTIVITY)
+
+
+def test_closing_an_unused_client_starts_nothing(key_config: AlipayConfig) -> None:
+    before = threading.active_count()
+    with VoucherClient(key_config) as client:
+        pass
+    assert client.closed and threading.active_count() == before
+
+
+def test_calling_it_from_its_own_loop_thread_is_refused(key_config: AlipayConfig) -> None:
+    problems: list[BaseException] = []
+    holder: dict[str, VoucherClient] = {}
+
+    def hook(event: RequestEvent) -> None:
+        try:
+            holder["client"].query(ACTIVITY)
+        except RuntimeError as exc:
+            problems.append(exc)
+
+    with GatewayThread() as gw:
+        client = VoucherClient(_config(key_config, gw.base_url), hooks=Hooks(on_request=hook))
+        holder["client"] = client
+        with client:
+            assert client.query(ACTIVITY).activity_id == ACTIVITY
+    assert problems and "own loop thread" in str(problems[0])
+
+
+# --------------------------------------------------------------------------- delegation
+
+
+def _public_coroutines(cls: type) -> set[str]:
+    return {
+        name
+        for name, member in inspect.getmembers(cls, inspect.iscoroutinefunction)
+        if not name.startswith("_") and name != "aclose"
+    }
+
+
+def test_every_async_operation_has_a_blocking_twin() -> None:
+    names = _public_coroutines(AsyncVoucherClient)
+    assert names >= {"create", "publish", "send", "modify", "append", "stop", "query", "request"}
+    for name in names:
+        twin = getattr(VoucherClient, name)
+        assert not inspect.iscoroutinefunction(twin)
+        assert inspect.signature(twin) == inspect.signature(getattr(AsyncVoucherClient, name))
+        assert twin.__qualname__ == f"VoucherClient.{name}"
+        assert twin.__doc__.startswith(f"Blocking twin of :meth:`AsyncVoucherClient.{name}`")
+
+
+def test_blocking_makes_any_new_async_method_blocking(
+    key_config: AlipayConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What adding ``send_many`` to both clients will look like."""
+
+    async def send_many(self: AsyncVoucherClient, requests: list[dict[str, Any]]) -> list[str]:
+        results = await asyncio.gather(*(self.send(r) for r in requests))
+        return [r.voucher_id for r in results]
+
+    monkeypatch.setattr(AsyncVoucherClient, "send_many", send_many, raising=False)
+    monkeypatch.setattr(VoucherClient, "send_many", blocking(send_many), raising=False)
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
+        ids = client.send_many([SEND, SEND, SEND])  # type: ignore[attr-defined]
+    assert ids == ["2021072600073002785300065Q39"] * 3
+    assert len(gw.for_path("send")) == 3
+
+
+def test_a_subclassed_async_client_is_what_runs(key_config: AlipayConfig) -> None:
+    calls: list[str] = []
+
+    class Audited(AsyncVoucherClient):
+        async def query(self, *args: Any, **kwargs: Any) -> Any:
+            calls.append("query")
+            return await super().query(*args, **kwargs)
+
+    class AuditedSync(VoucherClient):
+        _async_class = Audited
+
+    with GatewayThread() as gw, AuditedSync(_config(key_config, gw.base_url)) as client:
+        client.query(ACTIVITY)
+    assert calls == ["query"]
+
+
+def test_retry_override_reaches_the_async_client(key_config: AlipayConfig) -> None:
+    policy = RetryPolicy.disabled()
+    with VoucherClient(key_config, retry=policy) as client:
+        assert client.retry_policy is policy
+        assert "VoucherClient(app_id='2021000000000001'" in repr(client)
