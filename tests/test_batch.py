@@ -1,0 +1,177 @@
+"""Bulk sending: deterministic idempotency keys, the journal, the rate limit, reruns."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from alipay_voucher.batch import (
+    Journal,
+    RateLimiter,
+    Recipient,
+    SendOutcome,
+    derive_out_biz_no,
+    send_many,
+)
+from alipay_voucher.client import AsyncVoucherClient
+from alipay_voucher.config import RetryPolicy
+from alipay_voucher.errors import APIError, RequestValidationError
+from alipay_voucher.testing import Fault, Sandbox
+
+from .test_sandbox_raw import activity_body
+
+FAST_RETRY = RetryPolicy(max_attempts=4, initial_backoff=0.001, max_backoff=0.01, deadline=20)
+
+
+def users(n: int, start: int = 1) -> list[str]:
+    return [f"2088{i:012d}" for i in range(start, start + n)]
+
+
+async def active_activity(
+    client: AsyncVoucherClient, quantity: int = 1000, per_user: int = 1
+) -> str:
+    created = await client.create(
+        activity_body(f"c-{time.time_ns()}", quantity=quantity, per_user=per_user)
+    )
+    assert isinstance(created.activity_id, str)
+    await client.publish({"activity_id": created.activity_id, "out_biz_no": f"p-{time.time_ns()}"})
+    return created.activity_id
+
+
+def holdings(sandbox: Sandbox, activity_id: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for voucher in sandbox.activity(activity_id).vouchers:
+        counts[voucher.user] = counts.get(voucher.user, 0) + 1
+    return counts
+
+
+# ------------------------------------------------------------------ pure parts
+
+
+def test_recipients_are_told_apart_by_shape() -> None:
+    assert Recipient.of("2088102000000001") == Recipient("2088102000000001", "user_id")
+    assert Recipient.of("074a1CcTG1LelxKe4xQC0zgN").kind == "open_id"
+    assert Recipient.of({"open_id": "2088102000000001"}).kind == "open_id"
+    assert Recipient.of(" 2088102000000001 ").id == "2088102000000001"
+    with pytest.raises(RequestValidationError):
+        Recipient.of({"user_id": "1", "open_id": "2"})
+    with pytest.raises(RequestValidationError):
+        Recipient.of("  ")
+
+
+def test_out_biz_no_is_deterministic_and_distinct() -> None:
+    alice, bob = Recipient.of("2088000000000001"), Recipient.of("2088000000000002")
+    first = derive_out_biz_no("A1", alice, "spring")
+    assert first == derive_out_biz_no("A1", alice, "spring")
+    others = {
+        derive_out_biz_no("A1", bob, "spring"),
+        derive_out_biz_no("A2", alice, "spring"),
+        derive_out_biz_no("A1", alice, "autumn"),
+        derive_out_biz_no("A1", Recipient("2088000000000001", "open_id"), "spring"),
+    }
+    assert first not in others and len(others) == 4
+    assert len(first) <= 64
+
+
+def test_journal_tolerates_a_torn_last_line(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    path.write_text('{"recipient":"user_id:1","status":"sent"}\n{"recipient":"user_id:2","sta')
+    journal = Journal(path)
+    assert set(journal.load()) == {"user_id:1"}
+    journal.write({"recipient": "user_id:3", "status": "sent"})
+    journal.close()
+    assert set(Journal(path).load()) == {"user_id:1", "user_id:3"}
+
+
+async def test_rate_limiter_spaces_requests() -> None:
+    limiter = RateLimiter(50, burst=1)
+    start = time.monotonic()
+    for _ in range(6):
+        await limiter.acquire()
+    # Behaviour, not speed: five waits of 1/50 s cannot take less than 0.1 s.
+    assert time.monotonic() - start >= 0.09
+
+
+# ------------------------------------------------------------------ against the sandbox
+
+
+async def test_every_recipient_gets_exactly_one_voucher(
+    alipay_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    recipients = users(40) + users(5)  # five duplicates in the input
+    journal = tmp_path / "campaign.jsonl"
+    async with AsyncVoucherClient(alipay_sandbox.config(retry=FAST_RETRY)) as client:
+        activity_id = await active_activity(client)
+        outcomes = [
+            o
+            async for o in send_many(
+                client, activity_id, recipients, concurrency=8, journal=journal
+            )
+        ]
+    assert len(outcomes) == 40
+    assert all(o.ok and o.voucher_id for o in outcomes)
+    assert holdings(alipay_sandbox, activity_id) == {u: 1 for u in users(40)}
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert {line["recipient"] for line in lines} == {f"user_id:{u}" for u in users(40)}
+    assert all(line["status"] == "sent" for line in lines)
+
+
+async def test_rerun_skips_recipients_already_served(
+    alipay_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    journal = tmp_path / "campaign.jsonl"
+    async with AsyncVoucherClient(alipay_sandbox.config(retry=FAST_RETRY)) as client:
+        activity_id = await active_activity(client)
+        first = [o async for o in send_many(client, activity_id, users(10), journal=journal)]
+        sends_before = len(alipay_sandbox.activity(activity_id).vouchers)
+        second = [o async for o in send_many(client, activity_id, users(15), journal=journal)]
+    assert all(o.ok for o in first + second)
+    assert sum(o.skipped for o in second) == 10
+    skipped = {o.recipient.id: o.voucher_id for o in second if o.skipped}
+    assert skipped == {o.recipient.id: o.voucher_id for o in first}
+    assert len(alipay_sandbox.activity(activity_id).vouchers) == sends_before + 5
+    assert set(holdings(alipay_sandbox, activity_id).values()) == {1}
+
+
+async def test_lost_answers_are_retried_with_the_same_key(alipay_sandbox: Sandbox) -> None:
+    async with AsyncVoucherClient(alipay_sandbox.config(retry=FAST_RETRY)) as client:
+        activity_id = await active_activity(client)
+        alipay_sandbox.faults.next(Fault.DROP, 5, operation="send")
+        outcomes = [o async for o in send_many(client, activity_id, users(12), concurrency=4)]
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes if o.error]
+    assert alipay_sandbox.faults.injected[Fault.DROP] == 5
+    assert holdings(alipay_sandbox, activity_id) == {u: 1 for u in users(12)}
+
+
+async def test_business_errors_are_outcomes_not_exceptions(alipay_sandbox: Sandbox) -> None:
+    async with AsyncVoucherClient(alipay_sandbox.config(retry=FAST_RETRY)) as client:
+        activity_id = await active_activity(client, quantity=3)
+        outcomes = [o async for o in send_many(client, activity_id, users(5), concurrency=1)]
+    failed = [o for o in outcomes if not o.ok]
+    assert len(failed) == 2 and all(isinstance(o.error, APIError) for o in failed)
+    assert {o.error.code for o in failed if isinstance(o.error, APIError)} == {"BUDGET_NOT_ENOUGH"}
+
+
+async def test_rate_and_open_ids(alipay_sandbox: Sandbox) -> None:
+    open_ids = [f"074a1CcTG1Lelx{i:04d}" for i in range(6)]
+    async with AsyncVoucherClient(alipay_sandbox.config()) as client:
+        activity_id = await active_activity(client)
+        outcomes: list[SendOutcome] = [
+            o async for o in send_many(client, activity_id, open_ids, rate=200, concurrency=3)
+        ]
+    assert all(o.ok and o.recipient.kind == "open_id" for o in outcomes)
+    kinds = {v.user_field for v in alipay_sandbox.activity(activity_id).vouchers}
+    assert kinds == {"open_id"}
+
+
+async def test_stopping_early_cancels_in_flight(alipay_sandbox: Sandbox) -> None:
+    async with AsyncVoucherClient(alipay_sandbox.config()) as client:
+        activity_id = await active_activity(client)
+        stream = send_many(client, activity_id, users(200), concurrency=4)
+        async for _ in stream:
+            break
+        await stream.aclose()  # type: ignore[attr-defined]
+    assert len(alipay_sandbox.activity(activity_id).vouchers) < 50
