@@ -60,10 +60,16 @@ class Result:
     seconds: float
     errors: int = 0
     error_sample: str | None = None
+    cpu_seconds: float | None = None
+    """CPU time of the client process (all its threads) over the timed calls."""
 
     @property
     def rate(self) -> float:
         return self.calls / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_per_call(self) -> float | None:
+        return self.cpu_seconds / self.calls if self.cpu_seconds is not None else None
 
 
 async def drive(call: Callable[[int], Awaitable[Any]], calls: int, concurrency: int) -> Result:
@@ -84,9 +90,10 @@ async def drive(call: Callable[[int], Awaitable[Any]], calls: int, concurrency: 
                 if sample is None:
                     sample = f"{type(exc).__name__}: {exc}"[:300]
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return Result(calls, time.perf_counter() - started, errors, sample)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return Result(calls, elapsed, errors, sample, cpu)
 
 
 class Minimum:
@@ -243,7 +250,7 @@ def run_sync_sequential(
             client.send(body_for(i))
         errors = 0
         sample: str | None = None
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for i in range(calls):
             try:
                 _check_sdk_result(client.send(body_for(i)))
@@ -251,6 +258,7 @@ def run_sync_sequential(
                 errors += 1
                 if sample is None:
                     sample = f"{type(exc).__name__}: {exc}"[:300]
-        return Result(calls, time.perf_counter() - started, errors, sample)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        return Result(calls, elapsed, errors, sample, cpu)
     finally:
         client.close()

@@ -160,7 +160,9 @@ def run_node(package_dir: Path, setup: Setup, calls: int, warmup: int, pkcs1_pem
     if proc.returncode != 0:
         raise RuntimeError(f"node driver failed: {proc.stderr.strip()[-500:]}")
     out = json.loads(proc.stdout)
-    return Result(out["calls"], out["seconds"], out["errors"], out["errorSample"])
+    return Result(
+        out["calls"], out["seconds"], out["errors"], out["errorSample"], out.get("cpuSeconds")
+    )
 
 
 # --------------------------------------------------------------------------- the SDK's options
@@ -185,7 +187,10 @@ def thread_signing_options() -> dict[str, Any] | None:
 def fmt_rate(results: list[Result]) -> str:
     rates = [r.rate for r in results]
     errors = sum(r.errors for r in results)
-    text = f"{max(rates):8.0f} /s  (median {statistics.median(rates):6.0f})"
+    text = f"{max(rates):7.0f} /s  (median {statistics.median(rates):5.0f})"
+    cpus = [r.cpu_per_call for r in results if r.cpu_per_call is not None]
+    if cpus:
+        text += f"  client CPU {min(cpus) * 1e6:5.0f} µs/call"
     if errors:
         text += f"  ERRORS {errors}: {next(r.error_sample for r in results if r.errors)}"
     return text
@@ -219,6 +224,40 @@ def measure_memory(setup: Setup, mode: str, warmup: int, calls: int) -> dict[str
     return dict(json.loads(proc.stdout))
 
 
+def profile_sdk(setup: Setup, calls: int, warmup: int) -> None:
+    """Where (b)'s time goes: cProfile over one round, top functions by own time.
+
+    cProfile inflates cheap Python calls relative to the RSA work, so read the shares,
+    not the absolute numbers.
+    """
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+
+    async def profiled() -> Result:
+        from alipay_voucher.client import AsyncVoucherClient
+        from benchmarks._contenders import _check_sdk_result, body_for, drive, make_config
+
+        async with AsyncVoucherClient(make_config(setup)) as client:
+
+            async def one(i: int) -> None:
+                _check_sdk_result(await client.send(body_for(i)))
+
+            await drive(one, warmup, CONCURRENCY)
+            profiler.enable()
+            try:
+                return await drive(one, calls, CONCURRENCY)
+            finally:
+                profiler.disable()
+
+    asyncio.run(profiled())
+    print()
+    print(f"cProfile of (b), {calls} calls at concurrency {CONCURRENCY}, by own time:")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"alipay_voucher", 20)
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -241,14 +280,17 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=3000, help="calls per round at c=64")
-    parser.add_argument("--sequential-calls", type=int, default=600)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sequential-calls", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--memory-calls", type=int, default=50_000)
     parser.add_argument("--memory-warmup", type=int, default=5_000)
     parser.add_argument("--no-node", action="store_true", help="skip (c)")
     parser.add_argument("--no-memory", action="store_true", help="skip the 50k-call memory run")
     parser.add_argument("--no-import", action="store_true", help="skip the import-cost run")
     parser.add_argument("--quick", action="store_true", help="small counts, for a smoke test")
+    parser.add_argument(
+        "--profile", action="store_true", help="also run (b) once under cProfile and print its top"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.calls, args.sequential_calls, args.rounds = 600, 150, 1
@@ -349,6 +391,9 @@ def main(argv: list[str] | None = None) -> int:
             for name, run in plan:
                 print(f"  round {round_number + 1}/{args.rounds}: {name.strip()} ...", flush=True)
                 results.setdefault(name, []).append(run())
+
+        if args.profile and have_client:
+            profile_sdk(setup, args.calls, warmup)
 
         memory: dict[str, Any] | None = None
         if not args.no_memory:

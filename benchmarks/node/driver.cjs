@@ -4,7 +4,7 @@
 //
 // Reads one JSON spec on stdin: {sdkPath, endpoint, appId, privateKey (PKCS#1 PEM),
 // alipayPublicKey (SPKI PEM), path, body, calls, concurrency, warmup}. Prints one JSON
-// line: {calls, seconds, errors, errorSample}. Every response goes through curl()'s own
+// line: {calls, seconds, errors, errorSample, cpuSeconds}. Every response goes through curl()'s own
 // signature verification (the SDK's default), so a call only counts as a success when the
 // server's signature checked out.
 'use strict';
@@ -35,11 +35,14 @@ async function run(sdk, spec, calls) {
     }
   }
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const workers = [];
   for (let w = 0; w < spec.concurrency; w++) workers.push(worker());
   await Promise.all(workers);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { calls, seconds, errors, errorSample };
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  return { calls, seconds, errors, errorSample, cpuSeconds };
 }
 
 async function main() {
