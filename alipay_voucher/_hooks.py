@@ -1,8 +1,9 @@
 """Per-attempt hooks, so callers can feed metrics and tracing without wrapping the client.
 
 A hook sees every attempt, retries included, which a wrapper around the public
-methods cannot. Events carry only what is safe to export: the header values and the
-request-target are already redacted, and no body is included.
+methods cannot. Events are meant to be exported as they are: header values and the
+request-target are redacted and no request body is included. (The one exception is
+``ResponseEvent.error``, the real error object, whose ``body`` holds the raw answer.)
 
 Hooks are awaited inline on the client's event loop (for :class:`VoucherClient`, on
 its private loop thread), so they should be quick; a hook that must do slow I/O should

@@ -355,6 +355,11 @@ class Transport:
             )
         if state.session is None:
             state.session = self._new_session()
+        elif not state.owned and getattr(state.session, "_loop", loop) is not loop:
+            raise EventLoopMismatchError(
+                f"the aiohttp session given to {self._name} was created on another event "
+                "loop; create it (and the client) on the loop that makes the calls."
+            )
         if state.session.closed:
             raise ClientClosedError(
                 f"the aiohttp session given to {self._name} has been closed by its owner."
@@ -509,6 +514,19 @@ class Transport:
         deadline_bound: bool,
     ) -> _Answer:
         config = self._config
+        if self._closed or session.closed:
+            # aclose() ran while this call was between attempts. Nothing is sent; the
+            # call ends here, as "outcome unknown" if an earlier attempt may have landed.
+            raise _Failed(
+                Failure(
+                    ClientClosedError(
+                        f"{self._name} was closed while {prepared.method} "
+                        f"{_path(prepared.target)} was in progress."
+                    ),
+                    transient=False,
+                    reach=Reach.NONE,
+                )
+            )
         progress = _Progress(False if self._state.owned else None)
         # encoded=True: the target is already percent-encoded and signed as is; letting
         # yarl re-quote it would break the signature for some query values.

@@ -18,8 +18,7 @@ import json
 import socket
 import threading
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import attrs
@@ -357,20 +356,6 @@ async def make_client(request: pytest.FixtureRequest) -> AsyncIterator[MakeClien
 async def gateway() -> AsyncIterator[FakeAlipay]:
     async with FakeAlipay() as server:
         yield server
-
-
-async def gather_limited(n: int, limit: int, make: Callable[[int], Awaitable[Any]]) -> list[Any]:
-    semaphore = asyncio.Semaphore(limit)
-
-    async def one(i: int) -> Any:
-        async with semaphore:
-            return await make(i)
-
-    return await asyncio.gather(*(one(i) for i in range(n)))
-
-
-def new_out_biz_no() -> str:
-    return f"test-{uuid.uuid4().hex}"
 
 
 __all__ = [

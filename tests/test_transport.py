@@ -576,3 +576,42 @@ async def test_unclosed_sync_client_warns_without_cleaning_up(
     await asyncio.to_thread(lambda: runner.submit(inner.aclose()).result())
     runner.stop()
     assert not runner.running
+
+
+async def test_closing_between_attempts_ends_the_call_honestly(
+    gateway: FakeAlipay, key_config: AlipayConfig
+) -> None:
+    holder: dict[str, AsyncVoucherClient] = {}
+
+    async def close_on_retry(event: ResponseEvent) -> None:
+        if event.will_retry:
+            await holder["client"].aclose()
+
+    client = AsyncVoucherClient(
+        gateway_config(key_config, gateway), hooks=Hooks(on_response=close_on_retry)
+    )
+    holder["client"] = client
+    gateway.script("send", error(503, "busy"))
+    with pytest.raises(OutcomeUnknownError) as caught:  # attempt 1 may have landed
+        await client.send(SEND)
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert "closed while" in str(caught.value.__cause__)
+    assert len(gateway.received) == 1
+
+
+def test_injected_session_from_another_loop_is_refused(key_config: AlipayConfig) -> None:
+    async def make() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession()
+
+    home, other = asyncio.new_event_loop(), asyncio.new_event_loop()
+    try:
+        session = home.run_until_complete(make())
+        client = AsyncVoucherClient(key_config, session=session)
+        with pytest.raises(EventLoopMismatchError, match="another event loop"):
+            other.run_until_complete(client.query(ACTIVITY))
+        other.run_until_complete(client.aclose())
+        assert not session.closed
+        home.run_until_complete(session.close())
+    finally:
+        home.close()
+        other.close()
