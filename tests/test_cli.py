@@ -53,6 +53,11 @@ def test_importing_the_cli_is_light() -> None:
         [sys.executable, "-c", code], env=_env(), capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+    code = "import sys, alipay_voucher.testing.pki; print('aiohttp' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=_env(), capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"  # the PKI factory does not pull in the web server
 
 
 def test_demo(capsys: pytest.CaptureFixture[str]) -> None:

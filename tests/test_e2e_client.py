@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from alipay_voucher import notify
+from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.errors import (
     APIError,
@@ -22,15 +24,13 @@ from alipay_voucher.errors import (
     SignatureVerificationError,
     TransportError,
 )
+from alipay_voucher.sync import VoucherClient
 from alipay_voucher.testing import Fault, NotifyReceiver, Sandbox, make_pki
 
 from .test_sandbox_raw import activity_body
 
 pytest_plugins = ("alipay_voucher.testing.pytest_plugin",)
 
-client_module = pytest.importorskip("alipay_voucher.client")
-sync_module = pytest.importorskip("alipay_voucher.sync")
-notify = pytest.importorskip("alipay_voucher.notify")
 
 FAST_RETRY = RetryPolicy(max_attempts=3, initial_backoff=0.001, max_backoff=0.005, deadline=10)
 NO_RETRY = RetryPolicy.disabled()
@@ -43,9 +43,9 @@ class Driver:
         self.kind = kind
         self.config = config
         if kind == "async":
-            self.client: Any = client_module.AsyncVoucherClient(config)
+            self.client: Any = AsyncVoucherClient(config)
         else:
-            self.client = sync_module.VoucherClient(config)
+            self.client = VoucherClient(config)
 
     async def __call__(self, name: str, *args: Any, **kw: Any) -> Any:
         method = getattr(self.client, name)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 import aiohttp
 import pytest
 
-from alipay_voucher import protocol
+from alipay_voucher import notify, protocol
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.credentials import verify_sha256_rsa
 from alipay_voucher.testing import (
@@ -64,7 +64,6 @@ async def test_messages_are_signed_form_posts(
 
 
 async def test_sdk_parse_notification_accepts_every_message_type(alipay_sandbox: Sandbox) -> None:
-    notify = pytest.importorskip("alipay_voucher.notify")
     config = alipay_sandbox.config()
     for msg_method in MESSAGE_METHODS:
         for v2 in (False, True):
