@@ -22,7 +22,7 @@ import aiohttp
 import attrs
 
 from . import protocol
-from ._hooks import Hooks
+from ._hooks import Hooks, RequestEvent, ResponseEvent
 from .config import AlipayConfig, RetryPolicy
 from .errors import ConfigurationError, RequestValidationError
 from .models import (
@@ -44,9 +44,17 @@ from .models import (
     VoucherStopResponse,
 )
 from .models.converter import from_json, request_to_json
-from .transport import Call, Transport
+from .transport import Call, ClientClosedError, EventLoopMismatchError, Transport
 
-__all__ = ["AsyncVoucherClient", "GenericResponse"]
+__all__ = [
+    "AsyncVoucherClient",
+    "ClientClosedError",
+    "EventLoopMismatchError",
+    "GenericResponse",
+    "Hooks",
+    "RequestEvent",
+    "ResponseEvent",
+]
 
 _R = TypeVar("_R", bound=ResponseModel)
 
