@@ -32,6 +32,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequenc
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
+import attrs
 from aiohttp import web
 
 from ..aes import load_aes_key
@@ -330,44 +331,52 @@ class Sandbox:
         fault = self.faults.draw(
             operation_of(request.raw_path), request.headers.get("alipay-request-id")
         )
-        if fault is Fault.REFUSE:
-            _reset(request.transport)
-            return web.Response()  # never written: the connection is gone
-        if fault in (Fault.BAD_GATEWAY, Fault.UNAVAILABLE):
-            status = int(fault.value)
-            reason = "Bad Gateway" if status == 502 else "Service Unavailable"
-            page = _ERROR_PAGE.format(status=status, reason=reason)
-            return web.Response(status=status, text=page, content_type="text/html")
+        if fault is not None and fault.before_gateway:
+            return _intercepted(request, fault)
         body = await request.read()
         reply = self._gateway.handle(request.method, request.raw_path, request.headers, body)
         if fault is Fault.CORRUPT_SIGNATURE:
-            headers = dict(reply.headers)
-            headers["alipay-signature"] = _flipped(headers["alipay-signature"])
-            reply = Reply(reply.status, headers, reply.body, reply.operation, reply.events)
+            signature = _flipped(reply.headers["alipay-signature"])
+            reply = attrs.evolve(reply, headers={**reply.headers, "alipay-signature": signature})
         if fault is Fault.DELAY:
             await asyncio.sleep(self.faults.delay)
-        response: web.StreamResponse = web.Response(
-            status=reply.status, headers=reply.headers, body=reply.body
-        )
         try:
-            if fault is Fault.DROP:
-                if request.transport is not None:
-                    request.transport.close()
-            elif fault is Fault.TRUNCATE:
-                response = web.StreamResponse(status=reply.status, headers=reply.headers)
-                response.content_length = len(reply.body)
-                await response.prepare(request)
-                await response.write(reply.body[: len(reply.body) // 2])
-                if request.transport is not None:
-                    request.transport.close()
-            else:
-                await response.prepare(request)
-                await response.write_eof()
-        except ConnectionError:
-            pass  # the client hung up (e.g. timed out): the change stands, as at Alipay
+            return await _write(request, reply, fault)
         finally:
             self._notifier.push(reply.events)  # after the answer, as Alipay does
-        return response
+
+
+def _intercepted(request: web.Request, fault: Fault) -> web.StreamResponse:
+    """What a load balancer in front of the gateway does: the request goes no further."""
+    if fault is Fault.REFUSE:
+        _reset(request.transport)
+        return web.Response()  # never written: the connection is gone
+    status = int(fault.value)
+    reason = "Bad Gateway" if status == 502 else "Service Unavailable"
+    page = _ERROR_PAGE.format(status=status, reason=reason)
+    return web.Response(status=status, text=page, content_type="text/html")
+
+
+async def _write(request: web.Request, reply: Reply, fault: Fault | None) -> web.StreamResponse:
+    """Send the answer, or as much of it as the fault allows."""
+    response = web.StreamResponse(status=reply.status, headers=reply.headers)
+    response.content_length = len(reply.body)
+    try:
+        if fault is Fault.DROP:
+            if request.transport is not None:
+                request.transport.close()
+            return response
+        await response.prepare(request)
+        if fault is Fault.TRUNCATE:
+            await response.write(reply.body[: len(reply.body) // 2])
+            if request.transport is not None:
+                request.transport.close()
+            return response
+        await response.write(reply.body)
+        await response.write_eof()
+    except ConnectionError:
+        pass  # the client hung up (e.g. timed out): the change stands, as at Alipay
+    return response
 
 
 class SandboxThread:
