@@ -246,7 +246,7 @@ class Outbox:
         for wanted, future in list(self._waiters):
             if not future.done() and wanted(delivery):
                 future.set_result(delivery)
-        if not any(d.state == "pending" for d in self._items):
+        if self._idle and not any(d.state == "pending" for d in self._items):
             for idle in self._idle:
                 if not idle.done():
                     idle.set_result(None)
