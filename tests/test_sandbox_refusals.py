@@ -85,6 +85,15 @@ async def test_malformed_authorization(
     assert (status, _code(body)) == (400, "invalid-parameter")
 
 
+async def test_missing_signature(alipay_sandbox: Sandbox, http: aiohttp.ClientSession) -> None:
+    raw = RawCaller(http, alipay_sandbox.config())
+    prepared = _prepare(raw)
+    unsigned = (prepared.header("Authorization") or "").rpartition(",sign=")[0]
+    for header in (unsigned, unsigned + ",sign="):
+        status, _, body, _ = await raw.send(prepared, _swap(prepared, "Authorization", header))
+        assert (status, _code(body)) == (400, "missing-signature")
+
+
 async def test_unknown_app_id(alipay_sandbox: Sandbox, http: aiohttp.ClientSession) -> None:
     raw = RawCaller(http, alipay_sandbox.config(app_id="2021999999999999"))
     error = await raw.refusal("create", activity_body())

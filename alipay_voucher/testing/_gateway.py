@@ -9,7 +9,8 @@ Refusals (status, code), checked in this order:
 
 * unknown path or wrong method: 400 ``invalid-method``;
 * no ``Authorization``: 400 ``missing-timestamp`` (what the real gateway answers);
-  a malformed one: 400 ``invalid-parameter``;
+  one without ``sign=``: 400 ``missing-signature``; otherwise malformed: 400
+  ``invalid-parameter``;
 * ``app_id`` not the sandbox's: 400 ``invalid-app-id``;
 * cert mode (``app_cert_sn`` in the auth string): an unknown ``app_cert_sn`` is 401
   ``app-cert-not-exist``; no ``alipay-root-cert-sn`` header is 400
@@ -102,6 +103,8 @@ class RequestVerifier:
         header = headers.get("authorization")
         if not header:
             raise GatewayError(400, "missing-timestamp", "the Authorization header is missing")
+        if not header.partition(",sign=")[2]:
+            raise GatewayError(400, "missing-signature", "the Authorization header has no sign=")
         try:
             return protocol.parse_authorization(header)
         except ValueError as exc:
