@@ -13,19 +13,25 @@ reconciliation.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import aiohttp
 import attrs
 
 from . import protocol
 from ._hooks import Hooks, RequestEvent, ResponseEvent
+from .batch import Journal, Recipient, SendOutcome, send_many
 from .config import AlipayConfig, RetryPolicy
-from .errors import ConfigurationError, RequestValidationError
+from .errors import AlipayError, ConfigurationError, RequestValidationError, TransportTimeoutError
 from .models import (
+    UNSET,
     MerchantAccessMode,
     ResponseInfo,
     ResponseModel,
@@ -45,6 +51,9 @@ from .models import (
 )
 from .models.converter import from_json, request_to_json
 from .transport import Call, ClientClosedError, EventLoopMismatchError, Transport
+
+if TYPE_CHECKING:
+    from .notify import NotificationHub
 
 __all__ = [
     "AsyncVoucherClient",
@@ -332,6 +341,97 @@ class AsyncVoucherClient:
             request_id=answer.request_id,
             headers=answer.headers,
         )
+
+    # ----------------------------------------------------------------- on top of the API
+
+    async def send_many(
+        self,
+        activity_id: str,
+        recipients: Iterable[str | Recipient | Mapping[str, str]],
+        *,
+        concurrency: int = 16,
+        rate: float | None = None,
+        journal: str | os.PathLike[str] | Journal | None = None,
+        campaign_key: str = "default",
+        merchant_access_mode: str | None = None,
+        app_auth_token: str | None = None,
+    ) -> AsyncIterator[SendOutcome]:
+        """Send one voucher to each recipient, yielding outcomes as they complete.
+
+        Each recipient's ``out_biz_no`` is derived from ``campaign_key``, the activity
+        and the recipient, so a retry or a rerun can never issue a second voucher; with
+        a ``journal`` file a rerun skips recipients already served. ``rate`` caps
+        requests per second (Alipay enforces a per-app QPS) and ``concurrency`` the
+        requests in flight. Errors are reported per recipient, never raised.
+        """
+        async for outcome in send_many(
+            self,
+            activity_id,
+            recipients,
+            campaign_key=campaign_key,
+            concurrency=concurrency,
+            rate=rate,
+            journal=journal,
+            merchant_access_mode=merchant_access_mode,
+            app_auth_token=app_auth_token,
+        ):
+            yield outcome
+
+    async def wait_for_status(
+        self,
+        activity_id: str,
+        status: str,
+        *,
+        timeout: float = 60.0,
+        hub: NotificationHub | None = None,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 15.0,
+    ) -> VoucherQueryResponse:
+        """Wait until ``query`` reports the activity in ``status`` (e.g. ``"ACTIVE"`` after
+        ``publish``); return that answer.
+
+        ``publish``, ``modify``, ``append`` and ``stop`` are only accepted at first. With a
+        ``hub`` wired to the notification handler, every message about the activity
+        triggers a ``query`` at once; without one, ``query`` is polled with a backoff
+        from ``poll_interval`` up to ``max_poll_interval`` seconds. Raises
+        :class:`TransportTimeoutError` when ``timeout`` passes first.
+        """
+        deadline = time.monotonic() + timeout
+        event = hub.subscribe(activity_id) if hub is not None else None
+        interval = poll_interval
+        last: str | None = None
+        try:
+            while True:
+                if event is not None:
+                    event.clear()
+                try:
+                    answer = await self.query(activity_id)
+                except AlipayError:
+                    if time.monotonic() >= deadline:
+                        raise
+                    answer = None
+                if answer is not None:
+                    current = answer.activity_status
+                    last = None if current is None or current is UNSET else str(current)
+                    if last == status:
+                        return answer
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TransportTimeoutError(
+                        f"activity {activity_id} did not reach status {status!r} within "
+                        f"{timeout:g} s (last seen: {last!r}). Check the notifications for "
+                        "a failure, or wait longer."
+                    )
+                pause = min(interval, remaining)
+                if event is not None:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(event.wait(), pause)
+                else:
+                    await asyncio.sleep(pause)
+                interval = min(max_poll_interval, interval * 2)
+        finally:
+            if hub is not None and event is not None:
+                hub.unsubscribe(activity_id, event)
 
     # ----------------------------------------------------------------- the one path
 

@@ -20,7 +20,7 @@ import functools
 import threading
 import warnings
 import weakref
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -29,7 +29,7 @@ from .client import AsyncVoucherClient
 from .config import AlipayConfig, RetryPolicy
 from .transport import ClientClosedError
 
-__all__ = ["VoucherClient", "blocking"]
+__all__ = ["VoucherClient", "blocking", "blocking_iterator"]
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -137,6 +137,43 @@ def blocking(
     return call
 
 
+def blocking_iterator(
+    method: Callable[Concatenate[AsyncVoucherClient, _P], AsyncIterator[_T]],
+) -> Callable[Concatenate[VoucherClient, _P], Iterator[_T]]:
+    """Make a blocking method that returns an iterator from an async-generator method.
+
+    Each ``next()`` runs one step of the very same async generator on the client's
+    loop; closing the iterator (or leaving a ``for`` loop early) closes the generator
+    there, which cancels whatever it had in flight.
+    """
+    name = method.__name__
+
+    @functools.wraps(method)
+    def call(self: VoucherClient, /, *args: _P.args, **kwargs: _P.kwargs) -> Iterator[_T]:
+        generator: AsyncIterator[_T] = getattr(self._async_client, name)(*args, **kwargs)
+        return self._iterate(generator)
+
+    call.__qualname__ = f"VoucherClient.{name}"
+    call.__doc__ = (
+        f"Blocking twin of :meth:`AsyncVoucherClient.{name}` (an iterator).\n\n"
+        f"{method.__doc__ or ''}"
+    ).rstrip()
+    return call
+
+
+async def _step(generator: AsyncIterator[_T]) -> tuple[bool, _T | None]:
+    try:
+        return True, await generator.__anext__()
+    except StopAsyncIteration:
+        return False, None
+
+
+async def _close(generator: AsyncIterator[Any]) -> None:
+    aclose = getattr(generator, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
 class VoucherClient:
     """The voucher API, blocking. Use it with ``with`` or call :meth:`close`.
 
@@ -231,6 +268,17 @@ class VoucherClient:
                 future.cancel()
             raise
 
+    def _iterate(self, generator: AsyncIterator[_T]) -> Iterator[_T]:
+        try:
+            while True:
+                more, item = self._run(_step(generator))
+                if not more:
+                    return
+                yield item  # type: ignore[misc]
+        finally:
+            if not self._closed and self._runner.running:
+                self._run(_close(generator))
+
     # ----------------------------------------------------------------- operations
 
     create = blocking(AsyncVoucherClient.create)
@@ -241,3 +289,5 @@ class VoucherClient:
     stop = blocking(AsyncVoucherClient.stop)
     query = blocking(AsyncVoucherClient.query)
     request = blocking(AsyncVoucherClient.request)
+    send_many = blocking_iterator(AsyncVoucherClient.send_many)
+    wait_for_status = blocking(AsyncVoucherClient.wait_for_status)
