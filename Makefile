@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-long demo bench lint typecheck clean
+.PHONY: test test-long demo sandbox bench lint typecheck clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ test-long: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m alipay_voucher demo
+
+sandbox: $(STAMP)
+	$(BIN)/python -m alipay_voucher sandbox --port 8080 --credentials-dir .sandbox
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_protocol.py

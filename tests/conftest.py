@@ -16,6 +16,8 @@ KEYS = VECTORS / "keys"
 REAL_CERTS = DATA / "real-certs"
 APP_ID = "2021000000000001"
 
+pytest_plugins = ["alipay_voucher.testing.pytest_plugin"]
+
 
 def load_vector(name: str) -> dict[str, Any]:
     with open(VECTORS / f"{name}.json", encoding="utf-8") as fh:

@@ -23,8 +23,6 @@ from alipay_voucher.testing import SandboxPKI, SandboxThread, make_pki
 
 from .test_sandbox_raw import RawCaller, activity_body
 
-pytest_plugins = ("alipay_voucher.testing.pytest_plugin",)
-
 ROOT = Path(alipay_voucher.__file__).resolve().parent.parent
 
 

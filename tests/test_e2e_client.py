@@ -29,9 +29,6 @@ from alipay_voucher.testing import Fault, NotifyReceiver, Sandbox, make_pki
 
 from .test_sandbox_raw import activity_body
 
-pytest_plugins = ("alipay_voucher.testing.pytest_plugin",)
-
-
 FAST_RETRY = RetryPolicy(max_attempts=3, initial_backoff=0.001, max_backoff=0.005, deadline=10)
 NO_RETRY = RetryPolicy.disabled()
 

@@ -15,8 +15,6 @@ from alipay_voucher.testing import Fault, Faults, Sandbox
 
 from .test_sandbox_raw import RawCaller, activity_body
 
-pytest_plugins = ("alipay_voucher.testing.pytest_plugin",)
-
 
 @pytest.fixture
 async def raw(alipay_sandbox: Sandbox) -> AsyncIterator[RawCaller]:

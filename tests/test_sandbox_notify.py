@@ -23,8 +23,6 @@ from alipay_voucher.testing import (
 
 from .test_sandbox_raw import RawCaller, activity_body
 
-pytest_plugins = ("alipay_voucher.testing.pytest_plugin",)
-
 
 def verifies(params: dict[str, str], config: AlipayConfig, *, v2: bool = False) -> bool:
     content = protocol.notification_sign_content(params, include_sign_type=v2)

@@ -21,8 +21,6 @@ from alipay_voucher.errors import APIError
 from alipay_voucher.testing import Sandbox
 from alipay_voucher.testing._rules import BEIJING, format_time
 
-pytest_plugins = ("alipay_voucher.testing.pytest_plugin",)
-
 PATH = "/v3/alipay/marketing/activity/voucher/"
 
 

@@ -14,8 +14,6 @@ from alipay_voucher.testing import Sandbox, make_pki
 
 from .test_sandbox_raw import PATH, RawCaller, activity_body
 
-pytest_plugins = ("alipay_voucher.testing.pytest_plugin",)
-
 
 def _code(body: bytes) -> str:
     return str(json.loads(body)["code"])
