@@ -1,0 +1,320 @@
+"""Vouchers are money: faults, kills and load must never double-issue or misreport.
+
+Every campaign here ends with the same audit against the sandbox's own records:
+each recipient reported successful holds exactly one voucher (the one reported), each
+recipient reported with a definite error holds none, and an ``OutcomeUnknownError``
+is the only report allowed for a recipient whose fate the client could not know. A
+rerun with the same campaign key then settles the unknown ones without a second
+voucher for anyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+
+from alipay_voucher.batch import SendOutcome
+from alipay_voucher.client import AsyncVoucherClient
+from alipay_voucher.config import AlipayConfig, RetryPolicy
+from alipay_voucher.errors import SignatureVerificationError
+from alipay_voucher.sync import VoucherClient
+from alipay_voucher.testing import Fault, SandboxThread
+from alipay_voucher.testing._standalone import write_credentials
+
+from .test_sandbox_raw import activity_body
+
+ROOT = Path(__file__).resolve().parents[1]
+RETRY = RetryPolicy(max_attempts=5, initial_backoff=0.001, max_backoff=0.02, deadline=30)
+MIXED = {
+    Fault.REFUSE: 0.04,
+    Fault.DROP: 0.04,
+    Fault.BAD_GATEWAY: 0.04,
+    Fault.TRUNCATE: 0.04,
+    Fault.DELAY: 0.04,
+}
+Kind = Literal["async", "sync"]
+
+
+def users(n: int) -> list[str]:
+    return [f"2088{i:012d}" for i in range(1, n + 1)]
+
+
+def start_activity(running: SandboxThread, quantity: int) -> str:
+    """Create and publish through the raw book (no faults armed yet)."""
+    sandbox = running.sandbox
+
+    async def make() -> str:
+        async with AsyncVoucherClient(sandbox.config()) as client:
+            created = await client.create(
+                activity_body(f"rel-{time.time_ns()}", quantity=quantity, per_user=1)
+            )
+            assert isinstance(created.activity_id, str)
+            await client.publish({"activity_id": created.activity_id, "out_biz_no": "rel-pub"})
+            return created.activity_id
+
+    return asyncio.run(make())
+
+
+def campaign(
+    kind: Kind, config: AlipayConfig, activity_id: str, recipients: list[str], **options: Any
+) -> list[SendOutcome]:
+    if kind == "sync":
+        with VoucherClient(config) as client:
+            return list(client.send_many(activity_id, recipients, **options))
+
+    async def run() -> list[SendOutcome]:
+        async with AsyncVoucherClient(config) as client:
+            return [o async for o in client.send_many(activity_id, recipients, **options)]
+
+    return asyncio.run(run())
+
+
+def holdings(running: SandboxThread, activity_id: str) -> dict[str, list[str]]:
+    def collect() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for voucher in running.sandbox.activity(activity_id).vouchers:
+            out.setdefault(voucher.user, []).append(voucher.voucher_id)
+        return out
+
+    return running.call(collect)
+
+
+def send_count(config: AlipayConfig, activity_id: str) -> int:
+    async def ask() -> int:
+        async with AsyncVoucherClient(config) as client:
+            answer = await client.query(activity_id)
+        inventory = answer.voucher_inventory_info
+        count = getattr(inventory, "send_count", None)
+        assert isinstance(count, int)
+        return count
+
+    return asyncio.run(ask())
+
+
+def audit(
+    outcomes: list[SendOutcome], held: dict[str, list[str]], recipients: list[str]
+) -> dict[str, int]:
+    """Check every report against the sandbox's records; return the tallies."""
+    assert sorted(o.recipient.id for o in outcomes) == sorted(recipients)
+    assert all(len(v) == 1 for v in held.values()), "a recipient holds two vouchers"
+    tally: Counter[str] = Counter()
+    for outcome in outcomes:
+        vouchers = held.get(outcome.recipient.id, [])
+        if outcome.ok:
+            assert vouchers == [outcome.voucher_id], outcome
+            tally["ok"] += 1
+        elif outcome.unknown:
+            tally["unknown_effected" if vouchers else "unknown_no_effect"] += 1
+        else:
+            assert not vouchers, f"{outcome.error!r} reported but a voucher was issued"
+            tally[type(outcome.error).__name__] += 1
+    return dict(tally)
+
+
+def run_mixed_faults(kind: Kind, count: int) -> dict[str, Any]:
+    with SandboxThread() as running:
+        sandbox = running.sandbox
+        config = sandbox.config(retry=RETRY, timeout=0.25)
+        activity_id = start_activity(running, quantity=count + 10)
+        sandbox.faults.delay = 0.6
+        sandbox.faults.rate(MIXED, seed=20261125, operation="send")
+        recipients = users(count)
+        outcomes = campaign(kind, config, activity_id, recipients, concurrency=32)
+        sandbox.faults.clear()
+        held = holdings(running, activity_id)
+        tally = audit(outcomes, held, recipients)
+        successful = {o.recipient.id for o in outcomes if o.ok}
+        effected_unknown = tally.get("unknown_effected", 0)
+        assert send_count(config, activity_id) == len(successful) + effected_unknown
+        # Settle: the same campaign again gives the unknown and failed ones their one
+        # voucher, and nobody a second.
+        settled = campaign(kind, config, activity_id, recipients, concurrency=32)
+        assert all(o.ok for o in settled)
+        final = holdings(running, activity_id)
+        assert {u: len(v) for u, v in final.items()} == {u: 1 for u in recipients}
+        assert send_count(config, activity_id) == len({o.recipient.id for o in settled})
+        for outcome in settled:
+            if outcome.recipient.id in successful:
+                first = next(o for o in outcomes if o.recipient.id == outcome.recipient.id)
+                assert outcome.voucher_id == first.voucher_id
+        injected = dict(Counter({k.value: v for k, v in sandbox.faults.injected.items()}))
+    report = {"kind": kind, "sends": count, "tally": tally, "faults": injected}
+    print(report)
+    return report
+
+
+@pytest.mark.parametrize("kind", ["async", "sync"])
+def test_mixed_faults_small(kind: Kind) -> None:
+    report = run_mixed_faults(kind, 300)
+    assert sum(report["faults"].values()) > 30  # about 20 % of at least 300 requests
+
+
+@pytest.mark.long
+@pytest.mark.parametrize("kind", ["async", "sync"])
+def test_mixed_faults_2000(kind: Kind) -> None:
+    report = run_mixed_faults(kind, 2000)
+    assert sum(report["faults"].values()) >= 300
+
+
+@pytest.mark.parametrize("kind", ["async", "sync"])
+def test_corrupt_signature_is_never_retried_nor_returned(kind: Kind) -> None:
+    with SandboxThread() as running:
+        sandbox = running.sandbox
+        config = sandbox.config(retry=RETRY)
+        activity_id = start_activity(running, quantity=10)
+        sandbox.faults.next(Fault.CORRUPT_SIGNATURE, 2, operation="send")
+        outcomes = campaign(kind, config, activity_id, users(3), concurrency=1)
+        corrupted = [o for o in outcomes if isinstance(o.error, SignatureVerificationError)]
+        assert len(corrupted) == 2 and all(o.voucher_id is None for o in corrupted)
+        # One request each: a failed verification is not retried.
+        assert sandbox.faults.injected[Fault.CORRUPT_SIGNATURE] == 2
+        sends = [e for e in sandbox.faults.log if e.operation == "send"]
+        assert len(sends) == 2
+        # The effect did happen at the gateway; a rerun returns that very voucher.
+        again = campaign(kind, config, activity_id, users(3), concurrency=1)
+        held = holdings(running, activity_id)
+        assert all(o.ok for o in again)
+        assert {u: len(v) for u, v in held.items()} == {u: 1 for u in users(3)}
+
+
+def _batch_env(running: SandboxThread, directory: Path) -> dict[str, str]:
+    write_credentials(running.sandbox, directory)
+    env = dict(os.environ)
+    env.update(
+        ALIPAY_APP_ID=running.sandbox.app_id,
+        ALIPAY_PRIVATE_KEY=str(directory / "app_private_key.pem"),
+        ALIPAY_PUBLIC_KEY=str(directory / "alipay_public_key.pem"),
+        ALIPAY_BASE_URL=running.sandbox.base_url,
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def test_sigkill_halfway_then_rerun(tmp_path: Path) -> None:
+    recipients = users(400)
+    listing = tmp_path / "recipients.csv"
+    listing.write_text("user_id\n" + "\n".join(recipients) + "\n")
+    journal = tmp_path / "journal.jsonl"
+    with SandboxThread() as running:
+        activity_id = start_activity(running, quantity=1000)
+        env = _batch_env(running, tmp_path / "creds")
+        command = [
+            sys.executable, "-m", "alipay_voucher", "send-batch",
+            "--activity-id", activity_id, "--recipients", str(listing),
+            "--journal", str(journal), "--concurrency", "8", "--rate", "150",
+        ]  # fmt: skip
+        first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, cwd=ROOT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            lines = journal.read_text().count("\n") if journal.exists() else 0
+            if lines >= 120:
+                break
+            assert first.poll() is None, first.stderr.read() if first.stderr else ""
+            time.sleep(0.02)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        assert first.stderr is not None
+        first.stderr.close()
+        assert first.returncode == -signal.SIGKILL
+        served_before = len(holdings(running, activity_id))
+        assert 120 <= served_before < len(recipients)
+        rerun = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
+        assert rerun.returncode == 0, rerun.stderr
+        assert "already sent earlier" in rerun.stderr
+        held = holdings(running, activity_id)
+    assert {u: len(v) for u, v in held.items()} == {u: 1 for u in recipients}
+    print({"killed_after_journal_lines": lines, "issued_before_kill": served_before})
+
+
+def test_send_batch_reports_failures_and_exit_status(tmp_path: Path) -> None:
+    listing = tmp_path / "ids.txt"
+    listing.write_text("\n".join(users(4)) + "\n074a1CcTG1LelxKe4xQC\n")
+    with SandboxThread() as running:
+        activity_id = start_activity(running, quantity=3)
+        env = _batch_env(running, tmp_path / "creds")
+        result = subprocess.run(
+            [sys.executable, "-m", "alipay_voucher", "send-batch", "--activity-id", activity_id,
+             "--recipients", str(listing)],
+            env=env, capture_output=True, text=True, cwd=ROOT,
+        )  # fmt: skip
+        kinds = {
+            v.user_field
+            for v in running.call(lambda: running.sandbox.activity(activity_id).vouchers)
+        }
+    assert result.returncode == 1
+    assert "failed 2" in result.stderr and "BUDGET_NOT_ENOUGH" in result.stderr
+    assert "done 5/5" in result.stderr
+    assert kinds <= {"user_id", "open_id"}
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() // 1024
+
+
+@pytest.mark.long
+def test_load_20000_sends_memory_flat(tmp_path: Path) -> None:
+    """20,000 sends at concurrency 64 with no error, and the client's resident memory
+    flat from the first to the last 5,000. The sandbox runs in its own process so that
+    its growing voucher book does not count against the client."""
+    from .test_cli import _env, _wait_for_listening
+
+    credentials = tmp_path / "creds"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alipay_voucher", "sandbox", "--port", "0",
+         "--credentials-dir", str(credentials)],
+        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        base_url = _wait_for_listening(process)
+        settings = json.loads((credentials / "settings.json").read_text())
+        config = AlipayConfig.key_mode(
+            app_id=settings["app_id"],
+            private_key=credentials / "app_private_key.pem",
+            alipay_public_key=credentials / "alipay_public_key.pem",
+            base_url=base_url,
+        )
+        marks: dict[int, int] = {}
+        errors: list[Any] = []
+
+        async def run() -> int:
+            async with AsyncVoucherClient(config) as client:
+                created = await client.create(activity_body("load", quantity=20_000, per_user=1))
+                activity_id = created.activity_id
+                assert isinstance(activity_id, str)
+                await client.publish({"activity_id": activity_id, "out_biz_no": "load-pub"})
+                done = 0
+                async for outcome in client.send_many(
+                    activity_id, (f"2088{i:012d}" for i in range(1, 20_001)), concurrency=64
+                ):
+                    done += 1
+                    if not outcome.ok:
+                        errors.append(outcome.error)
+                    if done in (5_000, 20_000):
+                        marks[done] = _rss_kib()
+                answer = await client.query(activity_id)
+                count = getattr(answer.voucher_inventory_info, "send_count", None)
+                assert isinstance(count, int)
+                return count
+
+        sent = asyncio.run(run())
+    finally:
+        process.kill()
+        process.communicate(timeout=10)
+    assert not errors, errors[:3]
+    assert sent == 20_000
+    growth_mib = (marks[20_000] - marks[5_000]) / 1024
+    print({"rss_at_5000_kib": marks[5_000], "rss_at_20000_kib": marks[20_000],
+           "growth_mib": round(growth_mib, 2)})  # fmt: skip
+    assert growth_mib < 10
