@@ -429,6 +429,14 @@ def main(argv: list[str] | None = None) -> int:
         ("sync/async (sequential)", best(SEQ_SYNC), best(SEQ_ASYNC)),
         ("async/hand-written (sequential)", best(SEQ_ASYNC), best(SEQ_A)),
     ]
+
+    def cpu(name: str) -> float | None:
+        values = [r.cpu_per_call for r in results.get(name, []) if r.cpu_per_call is not None]
+        return 1 / min(values) if values else None
+
+    # The same comparison by client CPU per call: steadier than wall time on a busy box.
+    ratios.append(("b/a by client CPU per call", cpu(B), cpu(A)))
+    ratios.append(("b/c by client CPU per call", cpu(B), cpu(C)))
     ratio_rows = []
     for name, top, bottom in ratios:
         if top is None or bottom is None:
