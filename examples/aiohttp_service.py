@@ -8,6 +8,9 @@ every request shares one connection pool. Routes::
     GET  /activities/{activity_id}     the activity with its counters
     POST /activities/{activity_id}/vouchers
                                        {"user_id" | "open_id", "out_biz_no"?} -> one voucher
+    POST /activities/{activity_id}/stop   stop, then wait for Alipay's confirmation
+    POST /alipay/notify                Alipay's messages (verified, acknowledged "success")
+    GET  /notifications                the messages this process has handled
 
 Callers of ``/vouchers`` should send their own ``out_biz_no`` (an order id, say) and
 repeat the request with it when they get no answer or a 503 "outcome unknown": the
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from decimal import Decimal, InvalidOperation
@@ -39,9 +43,14 @@ from alipay_voucher import (
     TransportError,
 )
 from alipay_voucher.models import BEIJING, VoucherType
+from alipay_voucher.notify import Notification, NotificationHub, aiohttp_handler
 
 CONFIG = web.AppKey("config", AlipayConfig)
 CLIENT = web.AppKey("client", AsyncVoucherClient)
+HUB = web.AppKey("hub", NotificationHub)
+RECEIVED: list[Notification] = []
+"""Messages handled by this process (a real service would write them to its database)."""
+log = logging.getLogger("voucher_service")
 
 routes = web.RouteTableDef()
 
@@ -140,18 +149,52 @@ async def send_voucher(request: web.Request) -> web.Response:
     )
 
 
+async def on_message(notification: Notification) -> None:
+    """Act on one verified message. Raise to make Alipay deliver it again later."""
+    log.info(
+        "message %s for activity %s (event %s)",
+        notification.msg_method,
+        notification.activity_id,
+        notification.message_id,
+    )
+    RECEIVED.append(notification)
+
+
+@routes.get("/notifications")
+async def list_notifications(request: web.Request) -> web.Response:
+    return web.json_response(
+        [
+            {"msg_method": n.msg_method, "activity_id": n.activity_id, "id": n.message_id}
+            for n in RECEIVED
+        ]
+    )
+
+
+@routes.post("/activities/{activity_id}/stop")
+async def stop_activity(request: web.Request) -> web.Response:
+    """Stop an activity and wait (up to 30 s) until Alipay confirms it."""
+    activity_id = request.match_info["activity_id"]
+    client = request.app[CLIENT]
+    await client.stop({"activity_id": activity_id})
+    stopped = await client.wait_for_status(
+        activity_id, "FINISHED", timeout=30, hub=request.app[HUB]
+    )
+    return web.json_response({"activity_id": activity_id, "status": str(stopped.activity_status)})
+
+
 def create_app(config: AlipayConfig) -> web.Application:
     app = web.Application(middlewares=[alipay_errors])
     app[CONFIG] = config
+    app[HUB] = NotificationHub()
     app.cleanup_ctx.append(_client_context)
     app.add_routes(routes)
 
     # ------------------------------------------------------------------ notifications
-    # PLACEHOLDER for the notification route: Alipay POSTs its asynchronous messages
-    # (alipay.marketing.activity.message.created / appended / modified / stopped, and
-    # the user-level received / used / expired) to the app gateway URL set in the
-    # console. The handler that verifies and acknowledges them is added here, e.g.
-    #     app.router.add_post("/alipay/notify", notify_handler)
+    # Alipay POSTs its asynchronous messages (…message.created / appended / modified /
+    # stopped, and the user-level received / used / expired) to the URL set in the
+    # console. The handler verifies each from the raw body, runs on_message, and
+    # answers "success" only after it returned; duplicates are acknowledged unhandled.
+    app.router.add_post("/alipay/notify", aiohttp_handler(config, on_message, hub=app[HUB]))
     # ------------------------------------------------------------------ end notifications
 
     return app
