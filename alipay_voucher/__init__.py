@@ -24,6 +24,10 @@ _EXPORTS: dict[str, str] = {
     "AlipayError": "errors",
     "APIError": "errors",
     "ConfigurationError": "errors",
+    "ClientClosedError": "errors",
+    "EventLoopMismatchError": "errors",
+    "Hooks": "client",
+    "GenericResponse": "client",
     "DecryptionError": "errors",
     "DuplicateNotificationError": "errors",
     "MalformedResponseError": "errors",
@@ -48,9 +52,13 @@ __all__ = [
     "AlipayError",
     "AsyncVoucherClient",
     "CertificateExpiryWarning",
+    "ClientClosedError",
     "ConfigurationError",
     "DecryptionError",
     "DuplicateNotificationError",
+    "EventLoopMismatchError",
+    "GenericResponse",
+    "Hooks",
     "MalformedResponseError",
     "Notification",
     "NotificationError",
@@ -67,7 +75,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .client import AsyncVoucherClient
+    from .client import AsyncVoucherClient, GenericResponse, Hooks
     from .config import (
         PRODUCTION_URL,
         SANDBOX_URL,
@@ -82,6 +90,7 @@ if TYPE_CHECKING:
         ConfigurationError,
         DecryptionError,
         DuplicateNotificationError,
+        EventLoopMismatchError,
         MalformedResponseError,
         NotificationError,
         OutcomeUnknownError,

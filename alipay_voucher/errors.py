@@ -17,10 +17,12 @@ import attrs
 __all__ = [
     "APIError",
     "AlipayError",
+    "ClientClosedError",
     "ConfigurationError",
     "DecryptionError",
     "DuplicateNotificationError",
     "ErrorLink",
+    "EventLoopMismatchError",
     "MalformedResponseError",
     "NotificationError",
     "OutcomeUnknownError",
@@ -34,6 +36,19 @@ __all__ = [
 
 class AlipayError(Exception):
     """Base of every error raised by this package."""
+
+
+class ClientClosedError(AlipayError, RuntimeError):
+    """The client was used after ``aclose()`` / ``close()``."""
+
+
+class EventLoopMismatchError(AlipayError, RuntimeError):
+    """The client was used from an event loop other than the one its session lives on.
+
+    An aiohttp session is bound to the loop it was created on; using it from another
+    loop fails in obscure ways (or hangs), so the client refuses up front. Create one
+    client per event loop, or use :class:`~alipay_voucher.VoucherClient` from threads.
+    """
 
 
 class ConfigurationError(AlipayError, ValueError):

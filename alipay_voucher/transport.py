@@ -48,7 +48,9 @@ from .config import AlipayConfig, RetryPolicy
 from .errors import (
     AlipayError,
     APIError,
+    ClientClosedError,
     DecryptionError,
+    EventLoopMismatchError,
     MalformedResponseError,
     OutcomeUnknownError,
     SignatureVerificationError,
@@ -66,19 +68,6 @@ __all__ = [
     "retry_delay",
     "should_retry",
 ]
-
-
-class ClientClosedError(AlipayError, RuntimeError):
-    """The client was used after ``aclose()`` / ``close()``."""
-
-
-class EventLoopMismatchError(AlipayError, RuntimeError):
-    """The client was used from an event loop other than the one its session lives on.
-
-    An aiohttp session is bound to the loop it was created on; using it from another
-    loop fails in obscure ways (or hangs), so the client refuses up front. Create one
-    client per event loop, or use :class:`~alipay_voucher.VoucherClient` from threads.
-    """
 
 
 # --------------------------------------------------------------------------- the decision
