@@ -205,60 +205,125 @@ def sync_client_available() -> bool:
     return True
 
 
-async def run_minimum(
-    setup: Setup, calls: int, concurrency: int, *, warmup: int, sign_in_thread: bool = False
-) -> Result:
-    async with Minimum(setup, sign_in_thread=sign_in_thread) as client:
-        await drive(lambda i: client.send(body_for(i)), warmup, concurrency)
-        return await drive(lambda i: client.send(body_for(i)), calls, concurrency)
-
-
 def _check_sdk_result(result: Any) -> None:
     if not getattr(result, "voucher_id", None):
         raise RuntimeError(f"unexpected result {result!r}")
 
 
-async def run_sdk(
-    setup: Setup,
-    calls: int,
-    concurrency: int,
-    *,
-    warmup: int,
-    client_options: dict[str, Any] | None = None,
-) -> Result:
-    from alipay_voucher.client import AsyncVoucherClient
+def _drive_blocking(call: Callable[[int], object], calls: int) -> Result:
+    """``drive`` for a blocking client: one call after another on this thread."""
+    errors = 0
+    sample: str | None = None
+    started, cpu = time.perf_counter(), time.process_time()
+    for i in range(calls):
+        try:
+            call(i)
+        except Exception as exc:
+            errors += 1
+            if sample is None:
+                sample = f"{type(exc).__name__}: {exc}"[:300]
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return Result(calls, elapsed, errors, sample, cpu)
 
-    config = make_config(setup)
-    async with AsyncVoucherClient(config, **(client_options or {})) as client:
+
+@attrs.define
+class _Tally:
+    calls: int = 0
+    seconds: float = 0.0
+    cpu: float = 0.0
+    errors: int = 0
+    sample: str | None = None
+
+    def add(self, result: Result) -> None:
+        self.calls += result.calls
+        self.seconds += result.seconds
+        self.cpu += result.cpu_seconds or 0.0
+        self.errors += result.errors
+        self.sample = self.sample or result.error_sample
+
+    def result(self) -> Result:
+        return Result(self.calls, self.seconds, self.errors, self.sample, self.cpu)
+
+
+class Group:
+    """Contenders that are compared with each other, measured in interleaved blocks.
+
+    Why blocks: this benchmark runs on shared machines where other work comes and goes.
+    Running contender X for ten seconds and then Y for ten seconds lets a burst of
+    foreign load land on one of them only; alternating short blocks (in a rotating
+    order) makes every contender see the same conditions, so their *ratio* stays
+    honest even when the absolute numbers wobble. All async clients live on one event
+    loop owned by the group; the sync client runs its own loop thread, as it would in
+    an application, and is called from this thread between async blocks.
+    """
+
+    def __init__(self, setup: Setup) -> None:
+        self.setup = setup
+        self.loop = asyncio.new_event_loop()
+        self._contenders: dict[str, tuple[bool, Callable[[int], Any]]] = {}
+        self._closers: list[Callable[[], None]] = []
+
+    def add_minimum(self, name: str, *, sign_in_thread: bool = False) -> None:
+        client = Minimum(self.setup, sign_in_thread=sign_in_thread)
+        self.loop.run_until_complete(client.__aenter__())
+        self._closers.append(lambda: self.loop.run_until_complete(client.__aexit__()))
+        self._contenders[name] = (True, lambda i: client.send(body_for(i)))
+
+    def add_sdk(self, name: str, **options: Any) -> None:
+        from alipay_voucher.client import AsyncVoucherClient
+
+        client = AsyncVoucherClient(make_config(self.setup), **options)
+        self._closers.append(lambda: self.loop.run_until_complete(client.aclose()))
 
         async def one(i: int) -> None:
             _check_sdk_result(await client.send(body_for(i)))
 
-        await drive(one, warmup, concurrency)
-        return await drive(one, calls, concurrency)
+        self._contenders[name] = (True, one)
 
+    def add_sync_sdk(self, name: str, **options: Any) -> None:
+        from alipay_voucher.sync import VoucherClient
 
-def run_sync_sequential(
-    setup: Setup, calls: int, *, warmup: int, client_options: dict[str, Any] | None = None
-) -> Result:
-    """Blocking calls, one after another, through the sync facade."""
-    from alipay_voucher.sync import VoucherClient
+        client = VoucherClient(make_config(self.setup), **options)
+        self._closers.append(client.close)
+        self._contenders[name] = (False, lambda i: _check_sdk_result(client.send(body_for(i))))
 
-    client = VoucherClient(make_config(setup), **(client_options or {}))
-    try:
-        for i in range(warmup):
-            client.send(body_for(i))
-        errors = 0
-        sample: str | None = None
-        started, cpu = time.perf_counter(), time.process_time()
-        for i in range(calls):
-            try:
-                _check_sdk_result(client.send(body_for(i)))
-            except Exception as exc:
-                errors += 1
-                if sample is None:
-                    sample = f"{type(exc).__name__}: {exc}"[:300]
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-        return Result(calls, elapsed, errors, sample, cpu)
-    finally:
-        client.close()
+    def _run(self, name: str, first: int, calls: int, concurrency: int) -> Result:
+        is_async, call = self._contenders[name]
+        if is_async:
+            return self.loop.run_until_complete(
+                drive(lambda i: call(first + i), calls, concurrency)
+            )
+        assert concurrency == 1, "the blocking client is measured one call at a time"
+        return _drive_blocking(lambda i: call(first + i), calls)
+
+    def measure(
+        self, calls: int, concurrency: int, *, block: int, warmup: int
+    ) -> dict[str, Result]:
+        """Warm every contender up, then run ``calls`` calls each in rotating blocks."""
+        names = list(self._contenders)
+        tallies = {name: _Tally() for name in names}
+        for name in names:
+            warm = self._run(name, 10_000_000, warmup, concurrency)
+            tallies[name].errors += warm.errors
+            tallies[name].sample = warm.error_sample
+        done = 0
+        turn = 0
+        while done < calls:
+            size = min(block, calls - done)
+            order = names[turn % len(names) :] + names[: turn % len(names)]
+            for name in order:
+                tallies[name].add(self._run(name, done, size, concurrency))
+            done += size
+            turn += 1
+        return {name: tally.result() for name, tally in tallies.items()}
+
+    def close(self) -> None:
+        for closer in reversed(self._closers):
+            closer()
+        self.loop.close()
+
+    def __enter__(self) -> Group:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -21,9 +21,11 @@ against ``import aiohttp`` (``benchmarks/bench_import.py``).
 
 The server runs in its own process (``benchmarks/_server.py``) so that it does not
 compete with the client for the GIL; it checks the request signature of the first
-request on every connection and the run fails if any was bad. Contenders are
-interleaved over several rounds and each one's best round is shown (the least disturbed
-run is the honest one), with the median next to it.
+request on every connection and the run fails if any was bad. Contenders that are
+compared with each other run in the same process, on the same event loop, in short
+interleaved blocks (``_contenders.Group``), so that load from elsewhere on the machine
+hits them alike; each one's best round is shown (the least disturbed run is the honest
+one), with the median next to it, and its client CPU per call.
 
 Usage: ``python benchmarks/bench_throughput.py [--quick] [--no-node] [--no-memory]``.
 """
@@ -40,7 +42,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +57,10 @@ from benchmarks._contenders import (  # noqa: E402
     ANSWER,
     BODY,
     SEND_PATH,
+    Group,
     Result,
     Setup,
     client_available,
-    run_minimum,
-    run_sdk,
-    run_sync_sequential,
     sync_client_available,
 )
 from benchmarks._server import ServerProcess  # noqa: E402
@@ -320,77 +319,47 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, list[Result]] = {}
     notes: list[str] = []
+    thread_options = thread_signing_options() if have_client else None
+    if not have_client:
+        notes.append("(b) and (d) skipped: alipay_voucher/client.py has not landed yet")
+    elif not thread_options:
+        notes.append("(b') skipped: AsyncVoucherClient has no sign-in-thread option")
+    if have_client and not have_sync:
+        notes.append("sync (d) skipped: alipay_voucher/sync.py has not landed yet")
+    if node_dir is None:
+        notes.append(f"(c) skipped: {node_note}")
+    seq_warmup = max(20, args.sequential_calls // 10)
+
     with ServerProcess(spec) as server:
         setup = Setup(base_url=server.base_url, **setup_keys)
-        seq_warmup = max(20, args.sequential_calls // 10)
-        plan: list[tuple[str, Callable[[], Result]]] = [
-            (A, lambda: asyncio.run(run_minimum(setup, args.calls, CONCURRENCY, warmup=warmup))),
-            (
-                A_THREAD,
-                lambda: asyncio.run(
-                    run_minimum(setup, args.calls, CONCURRENCY, warmup=warmup, sign_in_thread=True)
-                ),
-            ),
-        ]
-        if have_client:
-            plan.append(
-                (B, lambda: asyncio.run(run_sdk(setup, args.calls, CONCURRENCY, warmup=warmup)))
-            )
-            options = thread_signing_options()
-            if options:
-                plan.append(
-                    (
-                        B_THREAD,
-                        lambda: asyncio.run(
-                            run_sdk(
-                                setup,
-                                args.calls,
-                                CONCURRENCY,
-                                warmup=warmup,
-                                client_options=options,
-                            )
-                        ),
-                    )
-                )
-            else:
-                notes.append("(b') skipped: AsyncVoucherClient has no sign-in-thread option")
-        else:
-            notes.append("(b) and (d) skipped: alipay_voucher/client.py has not landed yet")
-        if node_dir is not None:
-            plan.append((C, lambda: run_node(node_dir, setup, args.calls, warmup, pkcs1)))
-        else:
-            notes.append(f"(c) skipped: {node_note}")
-        plan.append(
-            (
-                SEQ_A,
-                lambda: asyncio.run(
-                    run_minimum(setup, args.sequential_calls, 1, warmup=seq_warmup)
-                ),
-            )
-        )
-        if have_client:
-            plan.append(
-                (
-                    SEQ_ASYNC,
-                    lambda: asyncio.run(
-                        run_sdk(setup, args.sequential_calls, 1, warmup=seq_warmup)
-                    ),
-                )
-            )
-        if have_client and have_sync:
-            plan.append(
-                (
-                    SEQ_SYNC,
-                    lambda: run_sync_sequential(setup, args.sequential_calls, warmup=seq_warmup),
-                )
-            )
-        elif have_client:
-            notes.append("sync (d) skipped: alipay_voucher/sync.py has not landed yet")
-
         for round_number in range(args.rounds):
-            for name, run in plan:
-                print(f"  round {round_number + 1}/{args.rounds}: {name.strip()} ...", flush=True)
-                results.setdefault(name, []).append(run())
+            tag = f"  round {round_number + 1}/{args.rounds}:"
+            print(f"{tag} concurrency {CONCURRENCY}: (a), (a'), (b) interleaved ...", flush=True)
+            with Group(setup) as group:
+                group.add_minimum(A)
+                group.add_minimum(A_THREAD, sign_in_thread=True)
+                if have_client:
+                    group.add_sdk(B)
+                    if thread_options:
+                        group.add_sdk(B_THREAD, **thread_options)
+                measured = group.measure(args.calls, CONCURRENCY, block=500, warmup=warmup)
+            for name, result in measured.items():
+                results.setdefault(name, []).append(result)
+            if node_dir is not None:
+                print(f"{tag} (c) official Node SDK ...", flush=True)
+                results.setdefault(C, []).append(
+                    run_node(node_dir, setup, args.calls, warmup, pkcs1)
+                )
+            print(f"{tag} sequential (d), interleaved ...", flush=True)
+            with Group(setup) as group:
+                group.add_minimum(SEQ_A)
+                if have_client:
+                    group.add_sdk(SEQ_ASYNC)
+                if have_client and have_sync:
+                    group.add_sync_sdk(SEQ_SYNC)
+                measured = group.measure(args.sequential_calls, 1, block=50, warmup=seq_warmup)
+            for name, result in measured.items():
+                results.setdefault(name, []).append(result)
 
         if args.profile and have_client:
             profile_sdk(setup, args.calls, warmup)
@@ -412,7 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = [(name, fmt_rate(res)) for name, res in results.items()]
     title = (
         f"send throughput, concurrency {CONCURRENCY}, {args.calls} calls x {args.rounds} rounds "
-        f"(sequential: {args.sequential_calls} calls), best round"
+        f"(sequential: {args.sequential_calls} calls), best round; contenders of a group "
+        "interleaved in blocks"
     )
     print_table(title, rows)
 
