@@ -408,7 +408,9 @@ def _verify_response(
             "configured. Alipay has probably rotated its certificate: download the current "
             "alipayCertPublicKey_RSA2.crt from the console and add it to alipay_cert."
         )
-    content = f"{timestamp}\n{nonce}\n".encode() + body + b"\n"
+    # Header bytes that are not UTF-8 arrive as lone surrogates: "surrogatepass" makes them
+    # bytes no Alipay signature covers (a failed check) instead of a UnicodeEncodeError.
+    content = f"{timestamp}\n{nonce}\n".encode("utf-8", "surrogatepass") + body + b"\n"
     if not verify_sha256_rsa(key, content, signature):
         raise fail(
             "the response signature does not verify, so the answer was not used. Check that "
