@@ -153,7 +153,7 @@ def _decode_form(raw: bytes | str) -> dict[str, str]:
         charset = _declared_charset(raw)
         try:
             text = raw.decode(charset)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # ValueError: UnicodeError, a NUL in the name
             raise NotificationError(
                 f"the message body is not valid {charset} text; hand over the raw request "
                 "body exactly as received."
@@ -182,7 +182,7 @@ def _single_values(pairs: Iterable[tuple[str, Any]]) -> dict[str, str]:
             if len(value) != 1:
                 raise NotificationError(f"parameter {key!r} has {len(value)} values; expected one.")
             value = value[0]
-        if not isinstance(value, str):
+        if not isinstance(key, str) or not isinstance(value, str):
             raise NotificationError(f"parameter {key!r} is not text.")
         if key in out:
             raise NotificationError(f"parameter {key!r} appears twice; refused.")
@@ -219,7 +219,7 @@ def verify_params(params: Mapping[str, str], config: AlipayConfig) -> bool:
     for include_sign_type, keep_empty in variants:
         content = notification_sign_content(
             params, include_sign_type=include_sign_type, keep_empty=keep_empty
-        ).encode("utf-8")
+        ).encode("utf-8", "surrogatepass")  # a lone surrogate is simply a mismatch
         for key in keys:
             if verify_sha256_rsa(key, content, signature):
                 return True
@@ -283,7 +283,7 @@ def _build(params: Mapping[str, str]) -> Notification:
     raw_biz = params.get("biz_content", "")
     try:
         biz = json.loads(raw_biz) if raw_biz else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         raise NotificationError("biz_content is not JSON.") from None
     if not isinstance(biz, dict):
         raise NotificationError("biz_content is not a JSON object.")
