@@ -194,3 +194,25 @@ def test_duplicated_signature_headers_refused(key_config: AlipayConfig) -> None:
 def test_parse_authorization_rejects_malformed(header: str | None) -> None:
     with pytest.raises(ValueError):
         protocol.parse_authorization(header)
+
+
+def test_encrypted_answer_to_a_plain_request_is_decrypted(key_config: AlipayConfig) -> None:
+    from alipay_voucher import aes
+
+    assert key_config.encrypt_key is not None
+    cipher = aes.encrypt(key_config.encrypt_key, '{"activity_id":"A1"}').encode()
+    headers = protocol.sign_response(ALIPAY_SIGNER, cipher)
+    headers["content-type"] = "text/plain;charset=UTF-8"
+    result = protocol.process_response(key_config, 200, headers, cipher, encrypted=False)
+    assert result.payload == {"activity_id": "A1"}
+    # Without the text/plain signal a non-JSON body stays an error, never a guess.
+    headers["content-type"] = "application/json"
+    with pytest.raises(MalformedResponseError):
+        protocol.process_response(key_config, 200, headers, cipher, encrypted=False)
+
+
+def test_plain_json_answer_to_an_encrypted_request_is_accepted(key_config: AlipayConfig) -> None:
+    raw = b'{"voucher_id":"V1"}'
+    headers = protocol.sign_response(ALIPAY_SIGNER, raw)
+    result = protocol.process_response(key_config, 200, headers, raw, encrypted=True)
+    assert result.payload == {"voucher_id": "V1"}
