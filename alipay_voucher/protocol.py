@@ -29,6 +29,7 @@ from .errors import (
     DecryptionError,
     ErrorLink,
     MalformedResponseError,
+    RequestValidationError,
     SignatureVerificationError,
 )
 
@@ -120,21 +121,45 @@ def encode_query(params: QueryParams | None) -> str:
             continue
         if isinstance(value, bool):
             value = "true" if value else "false"
-        parts.append(f"{_form_escape(str(name))}={_form_escape(str(value))}")
+        try:
+            parts.append(f"{_form_escape(str(name))}={_form_escape(str(value))}")
+        except UnicodeEncodeError:
+            raise RequestValidationError(
+                f"query parameter {name!r} is not valid Unicode text (a lone surrogate?).",
+                field=str(name),
+            ) from None
     return "&".join(parts)
+
+
+def _header_safe(value: str) -> bool:
+    """Visible ASCII only: what can travel in a header (or a path) unchanged."""
+    return value.isascii() and value.isprintable() and " " not in value
 
 
 def build_target(path: str, query: QueryParams | None = None) -> str:
     """The request-target: path plus ``?query``; this exact string is signed and sent."""
-    if not path.startswith("/"):
-        raise ValueError(f"path must start with '/', got {path!r}")
+    if not path.startswith("/") or not _header_safe(path):
+        raise RequestValidationError(
+            f"path must start with '/' and hold only visible ASCII (percent-encode the "
+            f"rest), got {path[:80]!r}",
+            field="path",
+        )
     encoded = encode_query(query)
     return f"{path}?{encoded}" if encoded else path
 
 
 def encode_json(payload: Any) -> str:
-    """Compact JSON as ``JSON.stringify`` writes it: no spaces, non-ASCII kept raw."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """Compact JSON as ``JSON.stringify`` writes it: no spaces, non-ASCII kept raw.
+
+    What JSON cannot carry (NaN, infinities, integers of thousands of digits, nesting
+    deeper than the interpreter allows, non-JSON objects) is refused before signing.
+    """
+    try:
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise RequestValidationError(
+            f"the request body cannot be sent as JSON: {str(exc)[:120]}"
+        ) from None
 
 
 @attrs.frozen
@@ -158,6 +183,12 @@ def encode_body(payload: Any, *, encrypt_key: aes.AESKey | None = None) -> Encod
     if payload is None:
         return EncodedBody("")
     plain = payload if isinstance(payload, str) else encode_json(payload)
+    try:
+        plain.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RequestValidationError(
+            "the request body holds text that is not valid Unicode (a lone surrogate?)."
+        ) from None
     if encrypt_key is None:
         return EncodedBody(plain, plaintext=plain)
     return EncodedBody(aes.encrypt(encrypt_key, plain), encrypted=True, plaintext=plain)
@@ -233,6 +264,14 @@ def sign_request(
     """Sign one attempt. A retry calls this again with the same ``body`` for a fresh
     nonce, timestamp and request id, so the bytes sent never change between attempts."""
     method = method.upper()
+    if not (method.isascii() and method.isalpha()):
+        raise RequestValidationError(f"not an HTTP method: {method[:20]!r}", field="method")
+    for name, value in (("app_auth_token", app_auth_token), ("request_id", request_id)):
+        if value and not _header_safe(value):
+            raise RequestValidationError(
+                f"{name} must be visible ASCII without spaces; it travels in a header.",
+                field=name,
+            )
     nonce = nonce or new_nonce()
     timestamp = timestamp or new_timestamp()
     request_id = request_id or new_request_id()

@@ -43,6 +43,7 @@ from alipay_voucher.credentials import cert_sn, load_certificate, load_private_k
 from alipay_voucher.errors import (
     AlipayError,
     NotificationError,
+    RequestValidationError,
     SignatureVerificationError,
     TransportTimeoutError,
 )
@@ -1005,14 +1006,13 @@ def test_parse_notification_long(raw: Any, key_config: AlipayConfig) -> None:
 
 # --------------------------------------------------------------------------- hostile callers
 
-# Inputs excluded here because they escape as non-AlipayError today; each is pinned by a
-# strict xfail below (remove the exclusion together with the xfail once fixed):
-# lone surrogates in any text (xfail_surrogate_*), control characters in header-bound
-# options and in request()'s path (xfail_control_character_*), a method that is not an HTTP token
-# (xfail_method_*), NaN/Infinity, >4300-digit integers and very deep nesting in JSON
-# bodies (xfail_json_*).
-_USER_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
-_HEADER_SAFE = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+# Any text at all, lone surrogates and control characters included: what cannot be
+# sent must be refused with a RequestValidationError before signing.
+_USER_TEXT = st.one_of(
+    st.text(st.characters(codec=None), max_size=30),
+    st.sampled_from(["\ud800", "a\udcffb", "a\r\nb", "\x1f", "中文"]),
+)
+_HEADER_SAFE = _USER_TEXT
 
 
 @st.composite
@@ -1202,10 +1202,10 @@ def test_regression_notification_guards(
             parse_notification(form, key_config)
 
 
-# --------------------------------------------------------------------------- known bugs
-# Failures in files owned by others (client.py, transport.py, models, and protocol's
-# request encoding, which only the client can turn into RequestValidationError). Strict:
-# once fixed they XPASS and fail, so the marker and the exclusion above get removed.
+# --------------------------------------------------------------------------- refused input
+# Caller input that cannot travel (lone surrogates, control characters in headers or the
+# path, a method that is no HTTP token, JSON that JSON cannot carry): found by this file
+# escaping as UnicodeEncodeError/ValueError/RecursionError, now refused before signing.
 
 
 async def _call_once(server: HostileServer, config: AlipayConfig, run: Any) -> Any:
@@ -1219,7 +1219,7 @@ DEEP: Any = []
 for _ in range(5000):
     DEEP = [DEEP]
 
-KNOWN_BUGS = {
+CALLER_INPUT_REFUSED = {
     # protocol._form_escape via client._invoke/request: UnicodeEncodeError
     "surrogate_query_value": lambda c: c.query("\ud800"),
     # protocol.sign_request (content.encode) via client: UnicodeEncodeError
@@ -1244,14 +1244,14 @@ KNOWN_BUGS = {
 }  # fmt: skip
 
 
-@pytest.mark.xfail(strict=True, reason="caller input escapes as a non-AlipayError; see id")
-@pytest.mark.parametrize("case", sorted(KNOWN_BUGS))
-async def test_known_bug_caller_input(
+@pytest.mark.parametrize("case", sorted(CALLER_INPUT_REFUSED))
+async def test_caller_input_that_cannot_be_sent_is_refused(
     case: str, hostile_server: HostileServer, key_config: AlipayConfig
 ) -> None:
     try:
-        await _call_once(hostile_server, key_config, KNOWN_BUGS[case])
-    except AlipayError:
+        await _call_once(hostile_server, key_config, CALLER_INPUT_REFUSED[case])
+    except RequestValidationError:
+        assert not hostile_server.exchanges, "refused input must not reach the network"
         return
     except Exception as error:
         pytest.fail(f"{type(error).__name__} escaped: {error!r}"[:300])
