@@ -27,7 +27,6 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Sequence
-from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
@@ -237,38 +236,21 @@ def _warn_unclosed(name: str, state: _SessionState) -> None:
         )
 
 
-class _Progress:
-    """Per-request marker set by a trace hook once a connection is in hand."""
-
-    __slots__ = ("connected",)
-
-    def __init__(self, connected: bool | None) -> None:
-        self.connected = connected
-
-
-async def _mark_connected(
-    session: aiohttp.ClientSession, context: SimpleNamespace, params: object
-) -> None:
-    progress = getattr(context, "trace_request_ctx", None)
-    if isinstance(progress, _Progress):
-        progress.connected = True
-
-
-# Raised only while a connection is being made: the request never left this process.
+# Raised only while a connection is being obtained (from the pool or made afresh, within
+# ClientTimeout.connect): the request never left this process.
 _CONNECT_ERRORS: tuple[type[BaseException], ...] = (
     aiohttp.ClientConnectorError,  # refused, DNS, proxy unreachable, TLS handshake
     aiohttp.ServerFingerprintMismatch,
     aiohttp.ClientHttpProxyError,  # the proxy refused the CONNECT tunnel
 ) + ((aiohttp.ConnectionTimeoutError,) if hasattr(aiohttp, "ConnectionTimeoutError") else ())
-
-# Raised only once a connection carried the request: it may have been processed.
-_AFTER_SEND_ERRORS: tuple[type[BaseException], ...] = (
-    aiohttp.ServerDisconnectedError,
-    aiohttp.ServerTimeoutError,  # read timeouts (connect timeouts are caught above)
-    aiohttp.ClientPayloadError,
-    aiohttp.ClientResponseError,
-    http_exceptions.HttpProcessingError,
-)
+# Everything else may have been raised once the request was (partly) written, and is
+# taken as "maybe": a read timeout (aiohttp.SocketTimeoutError; aiohttp's older
+# ServerTimeoutError), the total timeout (a plain TimeoutError), a reset or dropped
+# connection, a truncated or unparsable answer. ConnectionTimeoutError subclasses
+# ServerTimeoutError, hence it is tested first. The one imprecision: when the connect
+# limit is the whole attempt's (connect_timeout >= timeout, or an attempt cut short by
+# the deadline), the total timer may fire first during connecting, and that plain
+# TimeoutError counts as "maybe" too: the safe side.
 
 _TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
     aiohttp.ClientError,
@@ -356,14 +338,13 @@ class Transport:
         return state.session
 
     def _new_session(self) -> aiohttp.ClientSession:
-        trace = aiohttp.TraceConfig()
-        trace.on_connection_create_end.append(_mark_connected)
-        trace.on_connection_reuseconn.append(_mark_connected)
+        # No trace_configs: once a session has any, aiohttp awaits a signal at every
+        # step of every request. Whether an attempt got as far as a connection is told
+        # by the exception type instead (see _CONNECT_ERRORS).
         session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=None),
             trust_env=self._config.trust_env,
             cookie_jar=aiohttp.DummyCookieJar(),
-            trace_configs=[trace],
         )
         # aiohttp silently re-sends a GET once when a kept-alive connection turns out to
         # be closed, with the same nonce and signature. Retries belong to execute(),
@@ -516,7 +497,6 @@ class Transport:
                     reach=Reach.NONE,
                 )
             )
-        progress = _Progress(False if self._state.owned else None)
         # encoded=True: the target is already percent-encoded and signed as is; letting
         # yarl re-quote it would break the signature for some query values.
         url = yarl.URL(config.base_url + prepared.target, encoded=True)
@@ -530,12 +510,12 @@ class Transport:
                 allow_redirects=False,
                 raise_for_status=False,
                 proxy=config.proxy,
+                # `connect` bounds getting a connection, pooled or new: running out of it
+                # raises ConnectionTimeoutError, which says nothing was sent.
                 timeout=aiohttp.ClientTimeout(
-                    total=timeout, sock_connect=min(config.connect_timeout, timeout)
+                    total=timeout, connect=min(config.connect_timeout, timeout)
                 ),
-                trace_request_ctx=progress,
             ) as response:
-                progress.connected = True
                 status = response.status
                 headers = list(response.headers.items())
                 body = await self._read_body(response, prepared)
@@ -543,9 +523,7 @@ class Transport:
         except _Failed:
             raise
         except _TRANSPORT_ERRORS as exc:
-            raise _Failed(
-                self._transport_failure(exc, prepared, progress, timeout, deadline_bound)
-            ) from exc
+            raise _Failed(self._transport_failure(exc, prepared, timeout, deadline_bound)) from exc
 
     async def _read_body(
         self, response: aiohttp.ClientResponse, prepared: protocol.PreparedRequest
@@ -582,18 +560,12 @@ class Transport:
         self,
         exc: BaseException,
         prepared: protocol.PreparedRequest,
-        progress: _Progress,
         timeout: float,
         deadline_bound: bool,
     ) -> Failure:
-        # The exception type decides when it can; otherwise the trace hook's record of
-        # whether a connection was in hand (unknown for an injected session: "maybe").
-        if isinstance(exc, _CONNECT_ERRORS):
-            not_sent = True
-        elif isinstance(exc, _AFTER_SEND_ERRORS):
-            not_sent = False
-        else:
-            not_sent = progress.connected is False
+        # The exception type alone tells whether the request may have left: only a
+        # failure to obtain a connection says certainly not; anything else is "maybe".
+        not_sent = isinstance(exc, _CONNECT_ERRORS)
         what = f"{prepared.method} {_path(prepared.target)}"
         detail = redact(str(exc)) or type(exc).__name__
         if isinstance(exc, asyncio.TimeoutError):
@@ -602,7 +574,7 @@ class Transport:
                 if deadline_bound
                 else f"the per-attempt timeout of {timeout:g} s"
             )
-            phase = "before a connection was made" if not_sent else "waiting for the answer"
+            phase = "before a connection was made" if not_sent else "before an answer arrived"
             error: TransportError = TransportTimeoutError(
                 f"{what} timed out {phase} ({limit}; request_id={prepared.request_id}).",
                 request_id=prepared.request_id,
@@ -615,7 +587,7 @@ class Transport:
             )
         else:
             error = TransportError(
-                f"{what}: the connection failed after the request was sent "
+                f"{what}: the connection failed after the request may have been sent "
                 f"({type(exc).__name__}: {detail}; request_id={prepared.request_id}).",
                 request_id=prepared.request_id,
             )

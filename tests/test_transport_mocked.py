@@ -1,10 +1,10 @@
 """Transport behaviour with aioresponses: exactly what reaches aiohttp, and how every
 aiohttp/OS/timeout failure is mapped (no aiohttp exception ever escapes).
 
-aioresponses replaces ``ClientSession._request``, so no connection is ever made and the
-client's connection-tracing hook never fires; the tests that depend on "was a
-connection in hand?" use failures whose type answers that question by itself, or an
-injected session (for which the client does not trace and assumes the worst).
+aioresponses replaces ``ClientSession._request``, so no connection is ever made; that
+suits these tests, since the client decides "could this attempt have reached Alipay?"
+from the exception type alone. (tests/test_transport_reach.py checks the same rules
+against real sockets.)
 """
 
 from __future__ import annotations
@@ -93,7 +93,10 @@ async def test_exactly_the_signed_request_reaches_aiohttp(
     assert kwargs["raise_for_status"] is False
     assert kwargs["proxy"] == "http://proxy.example:3128"
     assert kwargs["timeout"].total == 7.0
-    assert kwargs["timeout"].sock_connect == config.connect_timeout
+    # `connect` (not sock_connect) also bounds the wait for a pooled connection, so a
+    # timeout there says "never sent"
+    assert kwargs["timeout"].connect == config.connect_timeout
+    assert kwargs["timeout"].sock_connect is None
     headers = dict(kwargs["headers"])
     body = kwargs["data"]
     assert json.loads(body) == {**SEND, "out_biz_no": "m-1"}
@@ -212,12 +215,17 @@ AMBIGUOUS = [
 ]
 
 
+@pytest.mark.parametrize("own_session", [True, False], ids=["own-session", "injected-session"])
 @pytest.mark.parametrize(("make_exc", "expected"), AMBIGUOUS)
-async def test_ambiguous_failures_on_an_injected_session_assume_the_worst(
-    key_config: AlipayConfig, make_exc: Any, expected: type[Exception]
+async def test_ambiguous_failures_assume_the_worst(
+    key_config: AlipayConfig, make_exc: Any, expected: type[Exception], own_session: bool
 ) -> None:
+    """A failure whose type does not prove that no connection was obtained may have
+    followed the request out: a write ends "outcome unknown", a read in the plain error."""
     async with aiohttp.ClientSession() as session:
-        client = AsyncVoucherClient(key_config, session=session, retry=RetryPolicy.disabled())
+        client = AsyncVoucherClient(
+            key_config, session=None if own_session else session, retry=RetryPolicy.disabled()
+        )
         with aioresponses() as mocked:
             mocked.post(ANY_SEND, exception=make_exc())
             mocked.get(ANY_QUERY, exception=make_exc())
@@ -228,18 +236,25 @@ async def test_ambiguous_failures_on_an_injected_session_assume_the_worst(
         await client.aclose()
     assert type(unknown.value.__cause__) is expected
     assert type(plain.value) is expected
+    assert "before a connection was made" not in str(plain.value)
 
 
-async def test_ambiguous_failures_on_the_own_session_use_the_trace(
-    key_config: AlipayConfig,
-) -> None:
-    # aioresponses never connects, so the client's trace hook knows nothing was sent.
-    client = AsyncVoucherClient(key_config, retry=FAST_RETRY)
-    with aioresponses() as mocked:
-        mocked.post(ANY_SEND, exception=asyncio.TimeoutError(), repeat=True)
-        with pytest.raises(TransportTimeoutError, match="before a connection was made"):
-            await client.send(SEND)
-    await client.aclose()
+def test_connect_timeouts_are_told_apart_from_read_timeouts() -> None:
+    """ConnectionTimeoutError subclasses ServerTimeoutError, as SocketTimeoutError (a
+    read timeout) does: only the former may count as "never sent"."""
+    from alipay_voucher.transport import _CONNECT_ERRORS
+
+    assert issubclass(aiohttp.ConnectionTimeoutError, aiohttp.ServerTimeoutError)
+    assert isinstance(aiohttp.ConnectionTimeoutError(), _CONNECT_ERRORS)
+    for after_send in (
+        aiohttp.SocketTimeoutError(),
+        aiohttp.ServerTimeoutError(),
+        asyncio.TimeoutError(),
+        aiohttp.ServerDisconnectedError(),
+        aiohttp.ClientOSError(104, "reset"),
+        aiohttp.ClientPayloadError("truncated"),
+    ):
+        assert not isinstance(after_send, _CONNECT_ERRORS), after_send
 
 
 async def test_retry_after_http_date_and_garbage(key_config: AlipayConfig) -> None:
