@@ -530,8 +530,16 @@ class Transport:
     ) -> bytes:
         limit = self._config.max_response_bytes
         declared = response.content_length
-        if declared is not None and declared > limit:
-            raise _Failed(self._oversized(response.status, prepared, declared))
+        if declared is not None:
+            if declared > limit:
+                raise _Failed(self._oversized(response.status, prepared, declared))
+            headers = response.headers
+            if "Content-Encoding" not in headers and "Transfer-Encoding" not in headers:
+                # Exactly `declared` bytes will be read (fewer is a ClientPayloadError):
+                # within the limit, so read them in one go.
+                return await response.read()
+        # Unknown length, or a length that does not bound what is read (decompressed,
+        # or chunked): count while reading.
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.content.iter_chunked(64 * 1024):
