@@ -505,7 +505,7 @@ class Transport:
             async with session.request(
                 prepared.method,
                 url,
-                headers=list(prepared.headers),
+                headers=prepared.headers,
                 data=prepared.body if send_body else None,
                 allow_redirects=False,
                 raise_for_status=False,
@@ -631,6 +631,9 @@ class Transport:
         failure: Failure | None,
         delay: float | None,
     ) -> None:
+        level = logging.INFO if failure is None else logging.WARNING
+        if not logger.isEnabledFor(level):
+            return
         source = answer if answer is not None else failure
         status = source.status if source is not None else None
         trace_id = source.trace_id if source is not None else None
