@@ -445,8 +445,10 @@ class AsyncVoucherClient:
         encrypt: bool | None,
     ) -> _R:
         if op.mutating:
-            # Generated once per logical call: every attempt carries the same key.
-            payload = request_to_json(op.name, request, defaults={"out_biz_no": _new_out_biz_no()})
+            # Generated once per logical call (when the caller gave none): every attempt
+            # carries the same key.
+            defaults = None if _has_out_biz_no(request) else {"out_biz_no": _new_out_biz_no()}
+            payload = request_to_json(op.name, request, defaults=defaults)
             target = op.path
             body: dict[str, Any] | None = payload
             out_biz_no = payload.get("out_biz_no")
@@ -522,3 +524,16 @@ class AsyncVoucherClient:
 
 def _new_out_biz_no() -> str:
     return uuid.uuid4().hex
+
+
+def _has_out_biz_no(request: Any) -> bool:
+    """Whether the request certainly keeps its own ``out_biz_no`` (a non-empty string),
+    so no default need be generated; when unsure, one is offered as before."""
+    try:
+        if isinstance(request, Mapping):
+            value = request.get("out_biz_no")
+        else:
+            value = getattr(request, "out_biz_no", None)
+    except Exception:  # a strange input: request_to_json reports it properly
+        return False
+    return isinstance(value, str) and bool(value)
