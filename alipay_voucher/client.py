@@ -133,6 +133,14 @@ class AsyncVoucherClient:
         session: An aiohttp session to send with instead of the client's own; the
             client never closes it.
         hooks: Callables run around every attempt, for metrics and tracing.
+        sign_in_thread: Sign each attempt in the event loop's default executor
+            (``loop.run_in_executor(None, ...)``) instead of on the loop itself. The
+            RSA signature is most of a call's CPU time and cryptography releases the
+            GIL while making it, so on a machine with several cores the loop keeps
+            sending and verifying meanwhile; and a ``Signer`` that calls a KMS or HSM
+            no longer blocks the loop while it waits. Each attempt is still signed
+            afresh. Off by default: the hand-off costs CPU of its own, so it pays only
+            with a spare core or a signer that waits.
 
     Every operation takes these keyword options:
 
@@ -151,6 +159,7 @@ class AsyncVoucherClient:
         retry: RetryPolicy | None = None,
         session: aiohttp.ClientSession | None = None,
         hooks: Hooks | None = None,
+        sign_in_thread: bool = False,
     ) -> None:
         if not isinstance(config, AlipayConfig):
             raise ConfigurationError(
@@ -164,6 +173,7 @@ class AsyncVoucherClient:
             session=session,
             hooks=hooks,
             name=f"{type(self).__name__}(app_id={config.app_id!r}) at {id(self):#x}",
+            sign_in_thread=sign_in_thread,
         )
 
     @property

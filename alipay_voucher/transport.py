@@ -273,7 +273,8 @@ class Transport:
     """The I/O half of a client: session lifecycle, sending, retrying, reporting.
 
     ``session`` is an aiohttp session owned by the caller: it is used as is (its
-    connector, proxy and TLS settings apply) and never closed here.
+    connector, proxy and TLS settings apply) and never closed here. With
+    ``sign_in_thread`` every attempt is signed in the event loop's default executor.
     """
 
     def __init__(
@@ -284,8 +285,10 @@ class Transport:
         session: aiohttp.ClientSession | None = None,
         hooks: Hooks | None = None,
         name: str = "alipay_voucher client",
+        sign_in_thread: bool = False,
     ) -> None:
         self._config = config
+        self._sign_in_thread = sign_in_thread
         self._policy = retry if retry is not None else config.retry
         self._hooks = hooks if hooks is not None else Hooks()
         self._debug_signing = debug_signing_enabled()
@@ -395,14 +398,12 @@ class Transport:
             request_id = (
                 call.request_id if attempt == 1 and call.request_id else protocol.new_request_id()
             )
-            prepared = protocol.sign_request(
-                self._config,
-                call.method,
-                call.target,
-                call.body,
-                app_auth_token=call.app_auth_token,
-                request_id=request_id,
-            )
+            if self._sign_in_thread:
+                # The signer runs in the loop's default executor: cryptography releases
+                # the GIL while signing, and a KMS/HSM signer may block on I/O.
+                prepared = await loop.run_in_executor(None, self._sign, call, request_id)
+            else:
+                prepared = self._sign(call, request_id)
             remaining = deadline - loop.time()
             timeout = max(min(nominal, remaining), 0.001)
             self._log_signed(call, prepared)
@@ -439,6 +440,16 @@ class Transport:
             if delay is None:
                 raise _final_error(failure, call, attempt, maybe_request_id)
             await self._sleep(delay)
+
+    def _sign(self, call: Call, request_id: str) -> protocol.PreparedRequest:
+        return protocol.sign_request(
+            self._config,
+            call.method,
+            call.target,
+            call.body,
+            app_auth_token=call.app_auth_token,
+            request_id=request_id,
+        )
 
     async def _attempt(
         self,
