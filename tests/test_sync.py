@@ -41,7 +41,7 @@ async def test_called_straight_from_a_coroutine_with_a_running_loop(
     key_config: AlipayConfig,
 ) -> None:
     # Like a Jupyter cell or an ASGI handler: this thread's loop is running, and the
-    # blocking call simply blocks it while the client's own loop thread does the work.
+    # blocking call simply blocks it while the client's helper thread drives its loop.
     assert asyncio.get_running_loop().is_running()
     with GatewayThread() as gw:
         client = VoucherClient(_config(key_config, gw.base_url))
@@ -91,17 +91,21 @@ def test_errors_keep_their_types(key_config: AlipayConfig) -> None:
         assert unknown.value.out_biz_no == "S-1"
 
 
-def test_close_stops_the_loop_and_joins_the_thread(key_config: AlipayConfig) -> None:
+def test_close_closes_the_loop_and_the_calling_thread_drives_it(key_config: AlipayConfig) -> None:
     with GatewayThread() as gw:
+        before = threading.active_count()
         client = VoucherClient(_config(key_config, gw.base_url))
         assert not client._runner.running  # nothing is started before the first call
         client.query(ACTIVITY)
-        thread = client._runner._thread
         loop = client._runner._loop
-        assert thread is not None and thread.is_alive() and thread.daemon
+        assert loop is not None and not loop.is_closed() and not loop.is_running()
+        # The calling thread ran the loop itself: no thread was started for it.
+        assert threading.active_count() == before
+        assert client._runner._helper is None
+        session = client._async_client._transport._state.session
         client.close()
-        assert not thread.is_alive()
-        assert loop is not None and loop.is_closed()
+        assert loop.is_closed() and session is not None and session.closed
+        assert client.closed and not client._runner.running
         client.close()  # idempotent
         with pytest.raises(ClientClosedError):
             client.query(ACTIVITY)
@@ -129,7 +133,7 @@ def test_calling_it_from_its_own_loop_thread_is_refused(key_config: AlipayConfig
         holder["client"] = client
         with client:
             assert client.query(ACTIVITY).activity_id == ACTIVITY
-    assert problems and "own loop thread" in str(problems[0])
+    assert problems and "running the client's own loop" in str(problems[0])
 
 
 # --------------------------------------------------------------------------- delegation
