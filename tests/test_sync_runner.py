@@ -1,0 +1,465 @@
+"""How the blocking client runs its loop: the calling thread drives the client's private
+loop, threads sharing a client stay concurrent, a thread inside a running loop is served
+by a helper thread, interrupts and close() from anywhere leave nothing stuck, and the
+connection pool works although the loop stands still between calls.
+
+These are behaviour checks on a loopback server, not benchmarks: where time is asserted
+the margins are wide (the machine may be loaded)."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import gc
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from alipay_voucher._hooks import Hooks, RequestEvent
+from alipay_voucher.config import AlipayConfig
+from alipay_voucher.errors import AlipayError, APIError, ClientClosedError
+from alipay_voucher.sync import VoucherClient
+from tests.clients import FAST_RETRY, FakeAlipay, GatewayThread, Hang, Reply, error
+
+ACTIVITY = "2016042700826004508401111111"
+SEND = {"activity_id": ACTIVITY, "user_id": "2088512417841101"}
+QUERY_PATH = "/v3/alipay/marketing/activity/voucher/query"
+
+
+def _config(base: AlipayConfig, server: FakeAlipay, **changes: Any) -> AlipayConfig:
+    changes.setdefault("retry", FAST_RETRY)
+    changes.setdefault("timeout", 5.0)
+    return base.with_options(base_url=server.base_url, **changes)
+
+
+def _run_bounded(target: Any, seconds: float = 20.0) -> Any:
+    """Run ``target()`` in a thread; fail (instead of hanging the suite) if it hangs."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(target).result(timeout=seconds)
+
+
+def _pending_tasks(client: VoucherClient) -> set[asyncio.Task[Any]]:
+    """The tasks left on the client's loop once nobody runs it (a helper may still be
+    finishing a background drive for a moment)."""
+    runner = client._runner
+    deadline = time.monotonic() + 5
+    while runner._driver is not None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    loop = runner._loop
+    assert loop is not None and not loop.is_running()
+    return asyncio.all_tasks(loop)
+
+
+# --------------------------------------------------------------------------- threads
+
+
+def test_threads_sharing_a_client_overlap(key_config: AlipayConfig) -> None:
+    threads, calls, delay = 8, 20, 0.05
+    seen: set[int] = set()
+
+    def note(event: RequestEvent) -> None:
+        seen.add(threading.get_ident())
+
+    with (
+        GatewayThread() as gw,
+        VoucherClient(_config(key_config, gw), hooks=Hooks(on_request=note)) as client,
+    ):
+        client.query(ACTIVITY)  # warm: the loop and a first connection exist
+        gw.script("query", *[Reply(delay=delay)] * (threads * calls))
+        workers: set[int] = set()
+
+        def worker(_: int) -> list[str | None]:
+            workers.add(threading.get_ident())
+            return [client.query(ACTIVITY).activity_id for _ in range(calls)]
+
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+            results = list(pool.map(worker, range(threads)))
+        elapsed = time.monotonic() - started
+        assert _pending_tasks(client) == set()
+    serial = threads * calls * delay  # 8 s if the calls did not overlap
+    assert elapsed < serial / 3, f"{elapsed:.2f} s for calls worth {serial:.1f} s in series"
+    assert all(r == [ACTIVITY] * calls for r in results)
+    # Hooks ran on the callers' own threads: whichever drove the loop, no loop thread.
+    assert seen - {threading.get_ident()} <= workers
+
+
+def test_errors_keep_their_types_across_threads(key_config: AlipayConfig) -> None:
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw)) as client:
+        gw.script("send", *[error(400, "BUDGET_NOT_ENOUGH", "no budget")] * 6)
+        gw.script("query", *[Reply(delay=0.2)] * 2)
+
+        def send() -> BaseException | None:
+            try:
+                client.send(SEND)
+            except BaseException as exc:
+                return exc
+            return None
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            slow = [pool.submit(client.query, ACTIVITY) for _ in range(2)]  # someone drives
+            failures = list(pool.map(lambda _: send(), range(6)))
+            assert [s.result().activity_id for s in slow] == [ACTIVITY, ACTIVITY]
+    assert all(isinstance(f, APIError) and f.code == "BUDGET_NOT_ENOUGH" for f in failures)
+
+
+def test_the_calling_thread_runs_the_loop_itself(key_config: AlipayConfig) -> None:
+    where: list[int] = []
+    with GatewayThread() as gw:
+        client = VoucherClient(
+            _config(key_config, gw),
+            hooks=Hooks(on_request=lambda event: where.append(threading.get_ident())),
+        )
+        with client:
+            before = threading.active_count()
+            for _ in range(3):
+                client.query(ACTIVITY)
+            assert threading.active_count() == before  # no loop thread, no helper
+            assert client._runner._helper is None
+    assert where == [threading.get_ident()] * 3
+
+
+# --------------------------------------------------------------------------- in a loop
+
+
+async def test_from_inside_a_running_loop_while_other_threads_call(
+    key_config: AlipayConfig,
+) -> None:
+    # Jupyter-like: this thread's loop is running, so a helper thread drives the client's
+    # loop while this thread blocks; meanwhile plain threads use the client too.
+    with GatewayThread() as gw:
+        gw.script("query", *[Reply(delay=0.05)] * 20)
+        client = VoucherClient(_config(key_config, gw))
+        try:
+            with concurrent.futures.ThreadPoolExecutor(3) as pool:
+                others = [pool.submit(client.query, ACTIVITY) for _ in range(9)]
+                mine = [client.query(ACTIVITY) for _ in range(3)]
+                assert [o.result(timeout=30).activity_id for o in others] == [ACTIVITY] * 9
+            assert [m.activity_id for m in mine] == [ACTIVITY] * 3
+            gw.script("send", error(400, "BUDGET_NOT_ENOUGH", "no budget"))
+            with pytest.raises(APIError) as caught:
+                client.send(SEND)
+            assert caught.value.code == "BUDGET_NOT_ENOUGH"
+            helper = client._runner._helper
+            assert helper is not None and helper.thread.is_alive()
+        finally:
+            client.close()  # from inside the running loop too
+        assert not helper.thread.is_alive()
+        assert client._runner._loop is not None and client._runner._loop.is_closed()
+
+
+async def test_send_many_from_inside_a_running_loop(key_config: AlipayConfig) -> None:
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw)) as client:
+        users = [f"20885124178411{i:02d}" for i in range(6)]
+        outcomes = list(client.send_many(ACTIVITY, users, concurrency=3))
+    assert sorted(o.recipient.id for o in outcomes) == users
+    assert all(o.ok for o in outcomes)
+
+
+# --------------------------------------------------------------------------- iterators
+
+
+def test_send_many_keeps_going_while_the_caller_handles_an_item(
+    key_config: AlipayConfig,
+) -> None:
+    users = [f"20885124178411{i:02d}" for i in range(8)]
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw)) as client:
+        gw.script("send", *[Reply(delay=0.3)] * len(users))
+        stream = client.send_many(ACTIVITY, users, concurrency=8)
+        first = next(stream)
+        time.sleep(0.8)  # the caller is busy; the other seven answers arrive meanwhile
+        started = time.monotonic()
+        rest = list(stream)
+        drained = time.monotonic() - started
+        assert _pending_tasks(client) == set()
+    assert len(rest) == 7 and all(o.ok for o in [first, *rest])
+    assert drained < 0.25, f"the batch stood still while the caller was busy ({drained:.2f} s)"
+
+
+def test_leaving_send_many_early_closes_the_generator_on_the_loop(
+    key_config: AlipayConfig,
+) -> None:
+    users = [f"20885124178411{i:02d}" for i in range(40)]
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw)) as client:
+        gw.script("send", *[Reply(delay=0.05)] * len(users))
+        for outcome in client.send_many(ACTIVITY, users, concurrency=4):
+            assert outcome.ok
+            break
+        # The generator was closed there, cancelling its workers; nothing is left
+        # running, nothing drives the loop, and the client goes on working.
+        assert _pending_tasks(client) == set()
+        assert client._runner._holds == 0
+        assert client.query(ACTIVITY).activity_id == ACTIVITY
+        helper = client._runner._helper
+    assert len(gw.for_path("send")) < len(users)
+    assert helper is not None and not helper.thread.is_alive()
+
+
+# --------------------------------------------------------------------------- interrupts
+
+
+@pytest.fixture
+def main_thread() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals are delivered to the main thread only")
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT is not Python's default handler here")
+    yield
+
+
+def _interrupt_main_after(seconds: float) -> threading.Timer:
+    main = threading.main_thread().ident
+    assert main is not None
+    timer = threading.Timer(seconds, signal.pthread_kill, (main, signal.SIGINT))
+    timer.start()
+    return timer
+
+
+def test_ctrl_c_while_driving_cancels_the_call_and_keeps_the_client(
+    key_config: AlipayConfig, main_thread: None
+) -> None:
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw)) as client:
+        client.query(ACTIVITY)
+        gw.script("query", Hang(5.0))
+        timer = _interrupt_main_after(0.3)
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            client.query(ACTIVITY)  # this thread is running the loop, blocked in select
+        timer.join()
+        assert time.monotonic() - started < 3
+        assert _pending_tasks(client) == set()  # cancelled on the loop, and unwound
+        assert client._runner._driver is None
+        assert client.query(ACTIVITY).activity_id == ACTIVITY  # still usable
+
+
+def test_ctrl_c_while_waiting_for_another_thread(
+    key_config: AlipayConfig, main_thread: None
+) -> None:
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw)) as client:
+        client.query(ACTIVITY)
+        gw.script("query", Hang(1.0), Hang(5.0))
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            other = pool.submit(client.query, ACTIVITY)  # drives the loop for ~1 s
+            while client._runner._driver is None:
+                time.sleep(0.01)
+            timer = _interrupt_main_after(0.3)
+            with pytest.raises(KeyboardInterrupt):
+                client.query(ACTIVITY)  # waits on the condition while `other` drives
+            timer.join()
+            assert other.result(timeout=10).activity_id == ACTIVITY
+        assert _pending_tasks(client) == set()
+        assert client.query(ACTIVITY).activity_id == ACTIVITY
+
+
+def test_an_interrupt_raised_inside_the_call_keeps_the_client(key_config: AlipayConfig) -> None:
+    # A KeyboardInterrupt surfacing inside the coroutine (here from a hook, as a signal
+    # landing in the middle of a step would): it reaches the caller, and the loop is fine.
+    armed = [True]
+
+    def hook(event: RequestEvent) -> None:
+        if armed:
+            armed.clear()
+            raise KeyboardInterrupt
+
+    with (
+        GatewayThread() as gw,
+        VoucherClient(_config(key_config, gw), hooks=Hooks(on_request=hook)) as client,
+    ):
+        with pytest.raises(KeyboardInterrupt):
+            client.query(ACTIVITY)
+        assert _pending_tasks(client) == set()
+        assert client.query(ACTIVITY).activity_id == ACTIVITY
+
+
+# --------------------------------------------------------------------------- closing
+
+
+def test_close_from_another_thread_ends_a_call_in_flight(key_config: AlipayConfig) -> None:
+    with GatewayThread() as gw:
+        client = VoucherClient(_config(key_config, gw))
+        client.query(ACTIVITY)
+        gw.script("query", Hang(10.0))
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            in_flight = pool.submit(client.query, ACTIVITY)
+            while not gw.received or len(gw.received) < 2:
+                time.sleep(0.01)
+            started = time.monotonic()
+            client.close()
+            with pytest.raises(AlipayError):
+                in_flight.result(timeout=10)
+            assert time.monotonic() - started < 5
+        loop = client._runner._loop
+        assert loop is not None and loop.is_closed()
+        with pytest.raises(ClientClosedError):
+            client.query(ACTIVITY)
+
+
+def test_close_from_another_thread_than_the_one_that_used_it(key_config: AlipayConfig) -> None:
+    with GatewayThread() as gw:
+        client = VoucherClient(_config(key_config, gw))
+        assert _run_bounded(lambda: client.query(ACTIVITY)).activity_id == ACTIVITY
+        session = client._async_client._transport._state.session
+        _run_bounded(client.close)
+        assert session is not None and session.closed and client.closed
+        with pytest.raises(ClientClosedError):
+            client.send(SEND)
+
+
+def test_waiters_are_released_by_close(key_config: AlipayConfig) -> None:
+    with GatewayThread() as gw:
+        client = VoucherClient(_config(key_config, gw))
+        client.query(ACTIVITY)
+        gw.script("query", *[Hang(10.0)] * 4)
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            calls = [pool.submit(client.query, ACTIVITY) for _ in range(4)]
+            while len(gw.received) < 5:
+                time.sleep(0.01)
+            _run_bounded(client.close)
+            for call in calls:
+                with pytest.raises(AlipayError):
+                    call.result(timeout=10)
+
+
+def test_an_unclosed_client_warns_and_its_loop_was_never_run_by_the_finalizer(
+    key_config: AlipayConfig,
+) -> None:
+    with GatewayThread() as gw:
+        client = VoucherClient(_config(key_config, gw))
+        client.query(ACTIVITY)
+        runner, inner = client._runner, client._async_client
+        with pytest.warns(ResourceWarning, match=r"VoucherClient\(app_id=.*never closed"):
+            del client
+            gc.collect()
+        assert runner.running and runner._driver is None
+        runner.close(inner.aclose)  # what close() would have done
+        assert not runner.running
+
+
+# --------------------------------------------------------------------------- re-entrance
+
+
+def _reentrant_hook(holder: dict[str, Any], problems: list[BaseException], action: str) -> Any:
+    def hook(event: RequestEvent) -> None:
+        if event.attempt != 1 or problems:
+            return
+        try:
+            if action == "close":
+                holder["client"].close()
+            else:
+                holder["client"].send(SEND)
+        except RuntimeError as exc:
+            problems.append(exc)
+
+    return hook
+
+
+@pytest.mark.parametrize("action", ["call", "close"])
+def test_a_hook_calling_the_client_gets_an_error_not_a_hang(
+    key_config: AlipayConfig, action: str
+) -> None:
+    problems: list[BaseException] = []
+    holder: dict[str, Any] = {}
+    with GatewayThread() as gw:
+        hooks = Hooks(on_response=_reentrant_hook(holder, problems, action))
+        with VoucherClient(_config(key_config, gw), hooks=hooks) as client:
+            holder["client"] = client
+            assert _run_bounded(lambda: client.query(ACTIVITY)).activity_id == ACTIVITY
+            assert not client.closed
+    assert len(problems) == 1 and "running the client's own loop" in str(problems[0])
+
+
+async def test_a_hook_calling_the_client_on_the_helper_thread_gets_an_error(
+    key_config: AlipayConfig,
+) -> None:
+    problems: list[BaseException] = []
+    holder: dict[str, Any] = {}
+    with GatewayThread() as gw:
+        hooks = Hooks(on_request=_reentrant_hook(holder, problems, "call"))
+        client = VoucherClient(_config(key_config, gw), hooks=hooks)
+        holder["client"] = client
+        try:
+            assert client.query(ACTIVITY).activity_id == ACTIVITY  # helper drives
+        finally:
+            client.close()
+    assert len(problems) == 1 and "running the client's own loop" in str(problems[0])
+
+
+def test_an_async_hook_may_await_the_blocking_client_in_a_thread(
+    key_config: AlipayConfig,
+) -> None:
+    # The loop is not blocked by an async hook, so work handed to another thread that
+    # uses the same blocking client completes (it waits while the hook's thread drives).
+    answers: list[str | None] = []
+    holder: dict[str, VoucherClient] = {}
+
+    async def hook(event: RequestEvent) -> None:
+        if event.operation == "send":
+            answer = await asyncio.to_thread(holder["client"].query, ACTIVITY)
+            answers.append(answer.activity_id)
+
+    with (
+        GatewayThread() as gw,
+        VoucherClient(_config(key_config, gw), hooks=Hooks(on_request=hook)) as client,
+    ):
+        holder["client"] = client
+        assert _run_bounded(lambda: client.send(SEND)).voucher_id
+    assert answers == [ACTIVITY]
+
+
+# --------------------------------------------------------------------------- connections
+
+
+class _ShortKeepAlive(FakeAlipay):
+    """A gateway that closes idle kept-alive connections after ``keepalive`` seconds."""
+
+    def __init__(self, keepalive: float) -> None:
+        super().__init__()
+        self.keepalive = keepalive
+
+    async def start(self) -> _ShortKeepAlive:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(
+            app, access_log=None, handler_cancellation=True, keepalive_timeout=self.keepalive
+        )
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self
+
+
+def test_sequential_calls_reuse_one_connection(key_config: AlipayConfig) -> None:
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw)) as client:
+        for _ in range(50):
+            client.query(ACTIVITY)
+    assert len(gw.received) == 50 and len(gw.connections) == 1
+
+
+def test_a_connection_the_server_closed_between_calls_is_not_reused(
+    key_config: AlipayConfig,
+) -> None:
+    # Between calls nobody runs the client's loop, so it only learns on the next call
+    # that the server closed the idle connection; it must learn it before picking a
+    # connection, or a POST without out_biz_no would end as "outcome unknown".
+    gateway = GatewayThread()
+    with gateway:
+        loop = gateway._loop
+        server = asyncio.run_coroutine_threadsafe(_ShortKeepAlive(0.2).start(), loop).result()
+        try:
+            with VoucherClient(_config(key_config, server, retry=FAST_RETRY)) as client:
+                for _ in range(3):
+                    answer = client.request(
+                        "POST", "/v3/alipay/marketing/activity/voucher/stop", json={"x": 1}
+                    )
+                    assert answer.http_status == 200
+                    time.sleep(0.5)  # the server closes the idle connection meanwhile
+        finally:
+            asyncio.run_coroutine_threadsafe(server.close(), loop).result()
+    assert len(server.received) == 3 and len(server.connections) == 3
