@@ -167,17 +167,23 @@ async def test_send_many_from_inside_a_running_loop(key_config: AlipayConfig) ->
 def test_send_many_keeps_going_while_the_caller_handles_an_item(
     key_config: AlipayConfig,
 ) -> None:
+    # Attempts time out after 0.6 s; answers take 0.3 s; the caller spends 1 s on the
+    # first outcome while four requests are in flight. Their answers are read as they
+    # come, not after the pause, when the loop would find their timers overdue too
+    # (and every one of them would be retried as a timeout).
     users = [f"20885124178411{i:02d}" for i in range(8)]
-    with GatewayThread() as gw, VoucherClient(_config(key_config, gw)) as client:
+    with GatewayThread() as gw:
         gw.script("send", *[Reply(delay=0.3)] * len(users))
-        stream = client.send_many(ACTIVITY, users, concurrency=8)
-        first = next(stream)
-        time.sleep(0.8)  # the caller is busy; the other seven answers arrive meanwhile
-        started = time.monotonic()
-        rest = list(stream)
-        drained = time.monotonic() - started
-        assert _pending_tasks(client) == set()
+        with VoucherClient(_config(key_config, gw, timeout=0.6)) as client:
+            stream = client.send_many(ACTIVITY, users, concurrency=4)
+            first = next(stream)
+            time.sleep(1.0)  # the caller is busy; the other answers arrive meanwhile
+            started = time.monotonic()
+            rest = list(stream)
+            drained = time.monotonic() - started
+            assert _pending_tasks(client) == set()
     assert len(rest) == 7 and all(o.ok for o in [first, *rest])
+    assert len(gw.for_path("send")) == len(users), "attempts were retried"
     assert drained < 0.25, f"the batch stood still while the caller was busy ({drained:.2f} s)"
 
 
