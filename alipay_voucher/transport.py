@@ -26,7 +26,7 @@ import random
 import time
 import warnings
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -266,7 +266,8 @@ class _Failed(Exception):
         self.failure = failure
 
 
-_Answer = tuple[int, Sequence[tuple[str, str]], bytes]
+_Answer = tuple[int, Mapping[str, str], bytes]
+"""Status, headers (aiohttp's multidict: repeated names kept), body."""
 
 
 class Transport:
@@ -527,10 +528,8 @@ class Transport:
                     total=timeout, connect=min(config.connect_timeout, timeout)
                 ),
             ) as response:
-                status = response.status
-                headers = list(response.headers.items())
                 body = await self._read_body(response, prepared)
-                return status, headers, body
+                return response.status, response.headers, body
         except _Failed:
             raise
         except _TRANSPORT_ERRORS as exc:
