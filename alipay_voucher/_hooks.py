@@ -6,9 +6,10 @@ request-target are redacted and no request body is included. (The one exception 
 ``ResponseEvent.error``, the real error object, whose ``body`` holds the raw answer.)
 
 Hooks are awaited inline on the client's event loop (for :class:`VoucherClient`, on
-its private loop thread), so they should be quick; a hook that must do slow I/O should
-hand the event to a queue. A hook that raises is logged and otherwise ignored: a
-metrics bug must never turn a voucher that was sent into an error, nor stop a retry.
+whichever thread drives its private loop at that moment), so they should be quick; a
+hook that must do slow I/O should hand the event to a queue. A hook that raises is
+logged and otherwise ignored: a metrics bug must never turn a voucher that was sent
+into an error, nor stop a retry.
 """
 
 from __future__ import annotations

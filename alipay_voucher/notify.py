@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as _dt
-import json
 import logging
 import time
 from collections import OrderedDict
@@ -32,7 +31,7 @@ from .errors import (
     SignatureVerificationError,
     StaleNotificationError,
 )
-from .protocol import notification_sign_content
+from .protocol import notification_sign_content, strict_json_loads
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -282,7 +281,7 @@ def _build(params: Mapping[str, str]) -> Notification:
         raise NotificationError(f"the message lacks {', '.join(missing)}.")
     raw_biz = params.get("biz_content", "")
     try:
-        biz = json.loads(raw_biz) if raw_biz else {}
+        biz = strict_json_loads(raw_biz) if raw_biz else {}
     except (ValueError, RecursionError):
         raise NotificationError("biz_content is not JSON.") from None
     if not isinstance(biz, dict):

@@ -57,6 +57,7 @@ __all__ = [
     "sign_notification",
     "sign_request",
     "sign_response",
+    "strict_json_loads",
     "verify_request_signature",
 ]
 
@@ -160,6 +161,15 @@ def encode_json(payload: Any) -> str:
         raise RequestValidationError(
             f"the request body cannot be sent as JSON: {str(exc)[:120]}"
         ) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def strict_json_loads(text: str) -> Any:
+    """``json.loads`` without the NaN/Infinity extensions that JSON itself forbids."""
+    return json.loads(text, parse_constant=_no_constant)
 
 
 @attrs.frozen
@@ -496,7 +506,7 @@ def _parse_object(
     if not text.strip():
         return {}
     try:
-        payload = json.loads(text)
+        payload = strict_json_loads(text)
     except (ValueError, RecursionError):
         payload = None
     if not isinstance(payload, dict):
@@ -528,7 +538,7 @@ def parse_error_body(
     message: str | None = None
     links: tuple[ErrorLink, ...] = ()
     try:
-        data = json.loads(body.decode("utf-8")) if body.strip() else None
+        data = strict_json_loads(body.decode("utf-8")) if body.strip() else None
     except (ValueError, RecursionError):
         data = None
     if isinstance(data, dict):

@@ -702,8 +702,11 @@ class VoucherClient:
         *,
         retry: RetryPolicy | None = None,
         hooks: Hooks | None = None,
+        sign_in_thread: bool = False,
     ) -> None:
-        self._async_client = self._async_class(config, retry=retry, hooks=hooks)
+        self._async_client = self._async_class(
+            config, retry=retry, hooks=hooks, sign_in_thread=sign_in_thread
+        )
         name = f"VoucherClient(app_id={config.app_id!r}) at {id(self):#x}"
         self._runner = _Runner(name)
         self._finalizer = weakref.finalize(self, _warn_unclosed, name, self._runner)

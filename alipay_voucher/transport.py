@@ -523,9 +523,11 @@ class Transport:
                 raise_for_status=False,
                 proxy=config.proxy,
                 # `connect` bounds getting a connection, pooled or new: running out of it
-                # raises ConnectionTimeoutError, which says nothing was sent.
+                # raises ConnectionTimeoutError, which says nothing was sent. It is kept
+                # below `total` so that, while connecting, it is the timer that fires (a
+                # `total` expiry is ambiguous and would make a write "outcome unknown").
                 timeout=aiohttp.ClientTimeout(
-                    total=timeout, connect=min(config.connect_timeout, timeout)
+                    total=timeout, connect=min(config.connect_timeout, timeout * 0.9)
                 ),
             ) as response:
                 body = await self._read_body(response, prepared)

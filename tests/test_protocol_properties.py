@@ -216,3 +216,10 @@ def test_plain_json_answer_to_an_encrypted_request_is_accepted(key_config: Alipa
     headers = protocol.sign_response(ALIPAY_SIGNER, raw)
     result = protocol.process_response(key_config, 200, headers, raw, encrypted=True)
     assert result.payload == {"voucher_id": "V1"}
+
+
+@pytest.mark.parametrize("body", [b'{"voucher_id":NaN}', b'{"a":Infinity}', b'{"a":-Infinity}'])
+def test_json_extensions_are_not_json(key_config: AlipayConfig, body: bytes) -> None:
+    headers = protocol.sign_response(ALIPAY_SIGNER, body)
+    with pytest.raises(MalformedResponseError):
+        protocol.process_response(key_config, 200, headers, body)
