@@ -12,8 +12,8 @@ signed and sent; exactly the bytes received are verified.
 from __future__ import annotations
 
 import json
+import os
 import time
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -70,8 +70,9 @@ QueryParams = Mapping[str, Any] | Sequence[tuple[str, Any]]
 
 
 def new_nonce() -> str:
-    """A fresh nonce in the UUID form every official SDK uses."""
-    return str(uuid.uuid4())
+    """A fresh random nonce in the 8-4-4-4-12 form every official SDK uses."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def new_timestamp() -> str:
@@ -81,7 +82,7 @@ def new_timestamp() -> str:
 
 def new_request_id() -> str:
     """A fresh ``alipay-request-id`` (32 hex characters)."""
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 # --------------------------------------------------------------------------- encoding
@@ -167,9 +168,12 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+_STRICT_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
 def strict_json_loads(text: str) -> Any:
     """``json.loads`` without the NaN/Infinity extensions that JSON itself forbids."""
-    return json.loads(text, parse_constant=_no_constant)
+    return _STRICT_DECODER.decode(text)
 
 
 @attrs.frozen
@@ -654,7 +658,7 @@ def sign_response(
     alipay_sn: str | None = None,
 ) -> dict[str, str]:
     """The signature headers a gateway attaches to an answer."""
-    nonce = nonce or uuid.uuid4().hex
+    nonce = nonce or os.urandom(16).hex()
     timestamp = timestamp or new_timestamp()
     content = f"{timestamp}\n{nonce}\n".encode() + body + b"\n"
     headers = {
