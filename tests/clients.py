@@ -31,6 +31,7 @@ from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.credentials import RSAKeySigner, load_private_key, load_public_key
 from alipay_voucher.sync import VoucherClient
 from tests.conftest import APP_ID, KEYS
+from tests.loopback import LoopbackServer
 
 APP_PUBLIC_KEY = load_public_key(KEYS / "app_public_spki.pem")
 ALIPAY_SIGNER = RSAKeySigner(load_private_key(KEYS / "alipay_private_pkcs1.pem"))
@@ -122,7 +123,7 @@ def default_payload(operation: str, body: Any) -> dict[str, Any]:
     return {}
 
 
-class FakeAlipay:
+class FakeAlipay(LoopbackServer):
     """A loopback gateway; see the module docstring.
 
     ``script(path_suffix, *behaviours)`` queues replies for a path (``"send"`` or a full
@@ -143,35 +144,11 @@ class FakeAlipay:
         self._scripts: dict[str, collections.deque[Behaviour]] = collections.defaultdict(
             collections.deque
         )
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
         self.trace_counter = 0
 
     def script(self, path: str, *behaviours: Behaviour) -> None:
         full = path if path.startswith("/") else VOUCHER_PATH + path
         self._scripts[full].extend(behaviours)
-
-    async def start(self) -> FakeAlipay:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
-        return self
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeAlipay:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
 
     # ----------------------------------------------------------------- handling
 

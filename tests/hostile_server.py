@@ -28,6 +28,7 @@ from multidict import CIMultiDict
 
 from alipay_voucher.credentials import load_public_key
 from tests.conftest import KEYS
+from tests.loopback import LoopbackServer
 
 ALIPAY_PUBLIC_KEY = load_public_key(KEYS / "alipay_public_spki.pem")
 
@@ -121,30 +122,12 @@ class Exchange:
 FALLBACK = Plan(status=599, body=b"no plan left", label="fallback")
 
 
-class HostileServer:
+class HostileServer(LoopbackServer):
     """The loopback server; ``queue`` the plans, then read ``exchanges``."""
 
     def __init__(self) -> None:
         self.queue: collections.deque[Plan] = collections.deque()
         self.exchanges: list[Exchange] = []
-        self.base_url = ""
-        self._runner: web.AppRunner | None = None
-
-    async def start(self) -> HostileServer:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
-        return self
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
 
     def reset(self, plans: list[Plan]) -> None:
         self.queue = collections.deque(plans)
