@@ -150,6 +150,9 @@ def build_target(path: str, query: QueryParams | None = None) -> str:
     return f"{path}?{encoded}" if encoded else path
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def encode_json(payload: Any) -> str:
     """Compact JSON as ``JSON.stringify`` writes it: no spaces, non-ASCII kept raw.
 
@@ -157,7 +160,7 @@ def encode_json(payload: Any) -> str:
     deeper than the interpreter allows, non-JSON objects) is refused before signing.
     """
     try:
-        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return _ENCODER.encode(payload)
     except (ValueError, TypeError, RecursionError) as exc:
         raise RequestValidationError(
             f"the request body cannot be sent as JSON: {str(exc)[:120]}"
@@ -183,10 +186,17 @@ class EncodedBody:
     text: str
     encrypted: bool = False
     plaintext: str = attrs.field(default="", repr=False)
+    data: bytes = attrs.field(init=False, repr=False, eq=False)
+    """``text`` as the UTF-8 bytes that are sent, encoded once."""
 
-    @property
-    def data(self) -> bytes:
-        return self.text.encode("utf-8")
+    @data.default
+    def _encode(self) -> bytes:
+        try:
+            return self.text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise RequestValidationError(
+                "the request body holds text that is not valid Unicode (a lone surrogate?)."
+            ) from None
 
 
 def encode_body(payload: Any, *, encrypt_key: aes.AESKey | None = None) -> EncodedBody:
@@ -197,14 +207,9 @@ def encode_body(payload: Any, *, encrypt_key: aes.AESKey | None = None) -> Encod
     if payload is None:
         return EncodedBody("")
     plain = payload if isinstance(payload, str) else encode_json(payload)
-    try:
-        plain.encode("utf-8")
-    except UnicodeEncodeError:
-        raise RequestValidationError(
-            "the request body holds text that is not valid Unicode (a lone surrogate?)."
-        ) from None
     if encrypt_key is None:
         return EncodedBody(plain, plaintext=plain)
+    EncodedBody(plain)  # refuses text that cannot be UTF-8 before it is encrypted
     return EncodedBody(aes.encrypt(encrypt_key, plain), encrypted=True, plaintext=plain)
 
 
