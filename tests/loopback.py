@@ -13,6 +13,8 @@ class LoopbackServer:
     """Routes every method and path to ``_handle``; ``base_url`` is set once started."""
 
     base_url = ""
+    runner_options: dict[str, Any] = {}  # noqa: RUF012 - read-only default, replaced per instance
+    """Extra ``web.AppRunner`` options (``keepalive_timeout``, say)."""
     _runner: web.AppRunner | None = None
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -21,7 +23,9 @@ class LoopbackServer:
     async def start(self: _S) -> _S:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
+        self._runner = web.AppRunner(
+            app, access_log=None, handler_cancellation=True, **self.runner_options
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -71,31 +72,27 @@ def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
 # ---------------------------------------------------------------- sandbox as a process
 
 
-@pytest.fixture
-def sandbox_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
-    credentials = tmp_path / "creds"
+@contextlib.contextmanager
+def standalone_sandbox(credentials: Path) -> Iterator[subprocess.Popen[str]]:
+    """``python -m alipay_voucher sandbox --credentials-dir``, killed on the way out."""
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "alipay_voucher",
-            "sandbox",
-            "--port",
-            "0",
-            "--credentials-dir",
-            str(credentials),
-        ],
-        env=_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+        [sys.executable, "-m", "alipay_voucher", "sandbox", "--port", "0",
+         "--credentials-dir", str(credentials)],
+        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
     try:
-        yield process, credentials
+        yield process
     finally:
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=10)
+
+
+@pytest.fixture
+def sandbox_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+    credentials = tmp_path / "creds"
+    with standalone_sandbox(credentials) as process:
+        yield process, credentials
 
 
 def _wait_for_listening(process: subprocess.Popen[str]) -> str:

@@ -7,13 +7,12 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .test_cli import _env, _wait_for_listening
+from .test_cli import _wait_for_listening, standalone_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 SDK = ROOT / "benchmarks" / ".node" / "node_modules" / "alipay-sdk"
@@ -43,17 +42,9 @@ def official_sdk() -> Path:
 @pytest.fixture
 def standalone(tmp_path: Path) -> Iterator[Path]:
     credentials = tmp_path / "creds"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "alipay_voucher", "sandbox", "--port", "0",
-         "--credentials-dir", str(credentials)],
-        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
+    with standalone_sandbox(credentials) as process:
         _wait_for_listening(process)
         yield credentials
-    finally:
-        process.kill()
-        process.communicate(timeout=10)
 
 
 @pytest.mark.parametrize("mode", ["key", "cert"])

@@ -268,15 +268,10 @@ def test_load_20000_sends_memory_flat(tmp_path: Path) -> None:
     """20,000 sends at concurrency 64 with no error, and the client's resident memory
     flat from the first to the last 5,000. The sandbox runs in its own process so that
     its growing voucher book does not count against the client."""
-    from .test_cli import _env, _wait_for_listening
+    from .test_cli import _wait_for_listening, standalone_sandbox
 
     credentials = tmp_path / "creds"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "alipay_voucher", "sandbox", "--port", "0",
-         "--credentials-dir", str(credentials)],
-        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
+    with standalone_sandbox(credentials) as process:
         base_url = _wait_for_listening(process)
         settings = json.loads((credentials / "settings.json").read_text())
         config = AlipayConfig.key_mode(
@@ -309,9 +304,6 @@ def test_load_20000_sends_memory_flat(tmp_path: Path) -> None:
                 return count
 
         sent = asyncio.run(run())
-    finally:
-        process.kill()
-        process.communicate(timeout=10)
     assert not errors, errors[:3]
     assert sent == 20_000
     growth_mib = (marks[20_000] - marks[5_000]) / 1024

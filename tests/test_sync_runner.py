@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from alipay_voucher._hooks import Hooks, RequestEvent
 from alipay_voucher.config import AlipayConfig
@@ -425,20 +424,7 @@ class _ShortKeepAlive(FakeAlipay):
 
     def __init__(self, keepalive: float) -> None:
         super().__init__()
-        self.keepalive = keepalive
-
-    async def start(self) -> _ShortKeepAlive:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, keepalive_timeout=self.keepalive
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
-        return self
+        self.runner_options = {"keepalive_timeout": keepalive}
 
 
 def test_sequential_calls_reuse_one_connection(key_config: AlipayConfig) -> None:
