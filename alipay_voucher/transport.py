@@ -43,6 +43,7 @@ from ._logging import (
     redact_headers,
     redact_sign_content,
 )
+from ._watchdog import Watchdog
 from .config import AlipayConfig, RetryPolicy
 from .errors import (
     AlipayError,
@@ -297,6 +298,8 @@ class Transport:
         self._closed = False
         self._name = name
         self._finalizer = weakref.finalize(self, _warn_unclosed, name, self._state)
+        self._watchdog: Watchdog | None = None
+        """Bounds each attempt; made on the loop of the first call (see _session)."""
         # Seams for tests; production code never changes them.
         self._sleep: Callable[[float], Any] = asyncio.sleep
         self._random: Callable[[], float] = random.random
@@ -322,6 +325,7 @@ class Transport:
         state = self._state
         if state.loop is None:
             state.loop = loop
+            self._watchdog = Watchdog(loop)
         elif state.loop is not loop:
             raise EventLoopMismatchError(
                 f"{self._name} is bound to the event loop it was first used on, and this "
@@ -513,6 +517,20 @@ class Transport:
         # yarl re-quote it would break the signature for some query values.
         url = yarl.URL(config.base_url + prepared.target, encoded=True)
         send_body = prepared.method not in ("GET", "HEAD") or bool(prepared.body)
+        # `connect` bounds getting a connection, pooled or new: running out of it raises
+        # ConnectionTimeoutError, which says nothing was sent. It is kept below the
+        # attempt's limit so that, while connecting, it is the timer that fires (the
+        # attempt's expiry is ambiguous and would make a write "outcome unknown").
+        connect = min(config.connect_timeout, timeout * 0.9)
+        task = asyncio.current_task()
+        watchdog = self._watchdog
+        if task is None or watchdog is None:  # not in a task: aiohttp's own timer
+            guard = None
+            limits = aiohttp.ClientTimeout(total=timeout, connect=connect)
+        else:
+            guard = watchdog.start(timeout, task)
+            limits = aiohttp.ClientTimeout(total=None, connect=connect)
+        failure: Failure | None = None
         try:
             async with session.request(
                 prepared.method,
@@ -522,20 +540,30 @@ class Transport:
                 allow_redirects=False,
                 raise_for_status=False,
                 proxy=config.proxy,
-                # `connect` bounds getting a connection, pooled or new: running out of it
-                # raises ConnectionTimeoutError, which says nothing was sent. It is kept
-                # below `total` so that, while connecting, it is the timer that fires (a
-                # `total` expiry is ambiguous and would make a write "outcome unknown").
-                timeout=aiohttp.ClientTimeout(
-                    total=timeout, connect=min(config.connect_timeout, timeout * 0.9)
-                ),
+                timeout=limits,
             ) as response:
                 body = await self._read_body(response, prepared)
-                return response.status, response.headers, body
-        except _Failed:
-            raise
+                answer = response.status, response.headers, body
+        except _Failed as failed:
+            failure = failed.failure
+        except asyncio.CancelledError as exc:
+            if guard is None or not guard.expired_by_us():
+                raise
+            expired = asyncio.TimeoutError()
+            expired.__cause__ = exc
+            failure = self._transport_failure(expired, prepared, timeout, deadline_bound)
         except _TRANSPORT_ERRORS as exc:
-            raise _Failed(self._transport_failure(exc, prepared, timeout, deadline_bound)) from exc
+            failure = self._transport_failure(exc, prepared, timeout, deadline_bound)
+        finally:
+            if guard is not None and watchdog is not None:
+                watchdog.stop(guard)
+        if guard is not None and guard.expired:
+            # The deadline passed as the attempt ended some other way: the watchdog's
+            # cancellation is withdrawn here rather than reaching the caller.
+            await guard.settle()
+        if failure is not None:
+            raise _Failed(failure)
+        return answer
 
     async def _read_body(
         self, response: aiohttp.ClientResponse, prepared: protocol.PreparedRequest
