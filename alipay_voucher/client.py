@@ -540,7 +540,7 @@ def _has_out_biz_no(request: Any) -> bool:
     """Whether the request certainly keeps its own ``out_biz_no`` (a non-empty string),
     so no default need be generated; when unsure, one is offered as before."""
     try:
-        if isinstance(request, Mapping):
+        if type(request) is dict or isinstance(request, Mapping):
             value = request.get("out_biz_no")
         else:
             value = getattr(request, "out_biz_no", None)

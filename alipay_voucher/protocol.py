@@ -138,6 +138,18 @@ def _header_safe(value: str) -> bool:
     return value.isascii() and value.isprintable() and " " not in value
 
 
+def _check_header_value(name: str, value: str) -> None:
+    if not _header_safe(value):
+        raise RequestValidationError(
+            f"{name} must be visible ASCII without spaces; it travels in a header.",
+            field=name,
+        )
+
+
+_COMMON_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+"""Methods taken as they are; anything else is upper-cased and checked."""
+
+
 def build_target(path: str, query: QueryParams | None = None) -> str:
     """The request-target: path plus ``?query``; this exact string is signed and sent."""
     if not path.startswith("/") or not _header_safe(path):
@@ -223,6 +235,10 @@ def build_auth_string(
     for name, value in (("nonce", nonce), ("timestamp", timestamp)):
         if "," in value or "=" in value:
             raise ValueError(f"{name} must not contain ',' or '='")
+    return _auth_string(app_id, nonce, timestamp, app_cert_sn)
+
+
+def _auth_string(app_id: str, nonce: str, timestamp: str, app_cert_sn: str | None) -> str:
     if app_cert_sn:
         return f"app_id={app_id},app_cert_sn={app_cert_sn},nonce={nonce},timestamp={timestamp}"
     return f"app_id={app_id},nonce={nonce},timestamp={timestamp}"
@@ -282,19 +298,23 @@ def sign_request(
 ) -> PreparedRequest:
     """Sign one attempt. A retry calls this again with the same ``body`` for a fresh
     nonce, timestamp and request id, so the bytes sent never change between attempts."""
-    method = method.upper()
-    if not (method.isascii() and method.isalpha()):
-        raise RequestValidationError(f"not an HTTP method: {method[:20]!r}", field="method")
-    for name, value in (("app_auth_token", app_auth_token), ("request_id", request_id)):
-        if value and not _header_safe(value):
-            raise RequestValidationError(
-                f"{name} must be visible ASCII without spaces; it travels in a header.",
-                field=name,
-            )
-    nonce = nonce or new_nonce()
-    timestamp = timestamp or new_timestamp()
-    request_id = request_id or new_request_id()
-    auth = build_auth_string(config.app_id, nonce, timestamp, config.app_cert_sn)
+    if method not in _COMMON_METHODS:
+        method = method.upper()
+        if not (method.isascii() and method.isalpha()):
+            raise RequestValidationError(f"not an HTTP method: {method[:20]!r}", field="method")
+    if app_auth_token:
+        _check_header_value("app_auth_token", app_auth_token)
+    if request_id:
+        _check_header_value("request_id", request_id)
+    else:
+        request_id = new_request_id()
+    if nonce or timestamp:  # given by the caller (tests, vectors): checked
+        nonce = nonce or new_nonce()
+        timestamp = timestamp or new_timestamp()
+        auth = build_auth_string(config.app_id, nonce, timestamp, config.app_cert_sn)
+    else:  # both generated here: neither can hold ',' or '=', so nothing to check
+        nonce, timestamp = new_nonce(), new_timestamp()
+        auth = _auth_string(config.app_id, nonce, timestamp, config.app_cert_sn)
     content = request_sign_content(auth, method, target, body.text, app_auth_token)
     signature = sign_sha256_rsa(config.signer, content.encode("utf-8"))
     headers: list[tuple[str, str]] = [
@@ -372,15 +392,19 @@ class VerifiedResponse:
 
 
 def _lower_headers(headers: HeaderSource) -> tuple[dict[str, str], set[str]]:
-    """Lower-case header names; also report names that came more than once."""
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    out: dict[str, str] = {}
+    """Lower-case header names; also report names that came more than once with
+    different values."""
+    items = headers.items() if isinstance(headers, Mapping) else list(headers)
+    out = {name.lower(): value for name, value in items}
     duplicated: set[str] = set()
+    if len(out) == len(items):  # every name once: nothing can conflict
+        return out, duplicated
+    seen: dict[str, str] = {}
     for name, value in items:
         key = name.lower()
-        if key in out and out[key] != value:
+        if key in seen and seen[key] != value:
             duplicated.add(key)
-        out[key] = value
+        seen[key] = value
     return out, duplicated
 
 
@@ -414,7 +438,7 @@ def process_response(
         )
 
     if 200 <= status < 300 or signed:
-        bad = duplicated.intersection(_SIGNATURE_HEADERS)
+        bad = duplicated.intersection(_SIGNATURE_HEADERS) if duplicated else None
         if bad:
             raise fail(
                 f"the response carries conflicting {', '.join(sorted(bad))} headers; it was "
@@ -512,11 +536,11 @@ def _decode_text(body: bytes, status: int, trace_id: str | None, request_id: str
 def _parse_object(
     text: str, status: int, trace_id: str | None, request_id: str | None, body: bytes
 ) -> dict[str, Any]:
-    if not text.strip():
-        return {}
     try:
         payload = strict_json_loads(text)
     except (ValueError, RecursionError):
+        if not text.strip():
+            return {}
         payload = None
     if not isinstance(payload, dict):
         raise MalformedResponseError(

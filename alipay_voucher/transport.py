@@ -400,9 +400,8 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
-            request_id = (
-                call.request_id if attempt == 1 and call.request_id else protocol.new_request_id()
-            )
+            # The caller's id goes on the first attempt; otherwise the signer makes one.
+            request_id = call.request_id if attempt == 1 else None
             if self._sign_in_thread:
                 # The signer runs in the loop's default executor: cryptography releases
                 # the GIL while signing, and a KMS/HSM signer may block on I/O.
@@ -431,7 +430,7 @@ class Transport:
 
             failure = outcome
             if failure.reach is Reach.MAYBE:
-                maybe_request_id = request_id
+                maybe_request_id = prepared.request_id
             delay: float | None = None
             if should_retry(failure, call=call, attempt=attempt, policy=policy):
                 pause = retry_delay(failure, retry_number=attempt, policy=policy, rand=self._random)
@@ -446,7 +445,7 @@ class Transport:
                 raise _final_error(failure, call, attempt, maybe_request_id)
             await self._sleep(delay)
 
-    def _sign(self, call: Call, request_id: str) -> protocol.PreparedRequest:
+    def _sign(self, call: Call, request_id: str | None) -> protocol.PreparedRequest:
         return protocol.sign_request(
             self._config,
             call.method,

@@ -39,13 +39,18 @@ def _fail(field: str | None, message: str) -> RequestValidationError:
     return RequestValidationError(f"{field}: {message}" if field else message, field=field)
 
 
-def _non_empty_string(payload: Mapping[str, Any], key: str, why: str) -> None:
+def _non_empty_string(payload: Mapping[str, Any], key: str, why: str, operation: str) -> None:
+    """``why`` names the fix; its ``{operation}`` is filled in only when it is needed."""
     value = payload.get(key)
+    if type(value) is str and value.strip():
+        return
     if value is None:
         state = "missing" if key not in payload else "null"
-        raise _fail(key, f"is {state}; {why}")
+        raise _fail(key, f"is {state}; {why.format(operation=operation)}")
     if not isinstance(value, str) or not value.strip():
-        raise _fail(key, f"must be a non-empty string, got {value!r}; {why}")
+        raise _fail(
+            key, f"must be a non-empty string, got {value!r}; {why.format(operation=operation)}"
+        )
 
 
 def _given(payload: Mapping[str, Any], key: str) -> bool:
@@ -94,6 +99,8 @@ def _check_append(payload: Mapping[str, Any]) -> None:
 
 
 def _dig(payload: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    if path[0] not in payload:  # the common case: the request has no such part at all
+        return None
     node: Any = payload
     for key in path:
         if not isinstance(node, Mapping) or node.get(key) is None:
@@ -143,14 +150,16 @@ def check_request(operation: str, payload: Mapping[str, Any]) -> None:
         _non_empty_string(
             payload,
             "out_biz_no",
-            f"{operation} needs an idempotency key: a unique string per business request "
+            "{operation} needs an idempotency key: a unique string per business request "
             "(for example uuid.uuid4().hex), reused only to retry that same request",
+            operation,
         )
     if operation != "create":
         _non_empty_string(
             payload,
             "activity_id",
-            f"{operation} needs the activity_id that create returned",
+            "{operation} needs the activity_id that create returned",
+            operation,
         )
     if operation == "send":
         _check_send(payload)

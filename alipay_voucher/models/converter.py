@@ -141,7 +141,7 @@ def request_to_json(
         )
     if isinstance(request, cls):
         payload = to_json(request)
-    elif isinstance(request, Mapping):
+    elif type(request) is dict or isinstance(request, Mapping):
         payload = to_json(_structure(cls, request))
     else:
         raise RequestValidationError(
