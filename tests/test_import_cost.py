@@ -34,8 +34,9 @@ def loaded_after(code: str, *prefixes: str) -> list[str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     out = subprocess.run(
-        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
     )
+    assert out.returncode == 0, out.stderr
     names: list[str] = json.loads(out.stdout.splitlines()[-1])
     return names
 
@@ -58,3 +59,90 @@ def test_certificate_mode_still_loads_the_x509_parser() -> None:
         ")\n"
     )
     assert "cryptography.x509" in loaded_after(code, "cryptography.x509")
+
+
+def generated_modules(loaded: list[str]) -> set[str]:
+    return {m.rsplit(".", 1)[-1] for m in loaded if m.rsplit(".", 1)[-1].startswith("_generated")}
+
+
+@pytest.mark.parametrize("statement", CLIENT_IMPORTS)
+def test_the_clients_load_no_model_class_and_not_cattrs(statement: str) -> None:
+    loaded = loaded_after(statement, "cattrs", "alipay_voucher.models")
+    assert not [m for m in loaded if m.startswith("cattrs")]
+    assert "alipay_voucher.models.messages" not in loaded
+    assert generated_modules(loaded) == {"_generated_index"}
+
+
+def test_a_model_comes_with_the_module_of_its_operation_only() -> None:
+    loaded = loaded_after("from alipay_voucher.models import VoucherSendRequest", "alipay_voucher")
+    assert generated_modules(loaded) == {"_generated_index", "_generated_enums", "_generated_send"}
+
+
+def test_a_send_call_loads_the_send_models_only() -> None:
+    code = """
+import datetime as dt
+from alipay_voucher import VoucherClient
+from alipay_voucher.testing._rules import format_time
+from alipay_voucher.testing.sandbox import SandboxThread
+
+with SandboxThread() as running:
+    sandbox = running.sandbox
+    now = sandbox.now()
+    created = running.call(sandbox.book.apply, "create", {
+        "out_biz_no": "c-1",
+        "activity_name": "test",
+        "voucher_type": "FIX_VOUCHER",
+        "voucher_use_rule": {"fix_voucher": {"amount": "1.00", "floor_amount": "10.00"}},
+        "voucher_budget_info": {"budget_type": "NO_CASH"},
+        "publish_start_time": format_time(now - dt.timedelta(hours=1)),
+        "publish_end_time": format_time(now + dt.timedelta(days=1)),
+        "voucher_send_rule": {"voucher_quantity": 10},
+    })
+    activity_id = created.result["activity_id"]
+    running.call(sandbox.book.apply, "publish", {"activity_id": activity_id, "out_biz_no": "p"})
+    with VoucherClient(sandbox.config()) as client:
+        answer = client.send({"activity_id": activity_id, "user_id": "2088000000000001"})
+    assert answer.voucher_id and answer.http_status == 200, answer
+"""
+    loaded = loaded_after(code, "cattrs", "alipay_voucher.models")
+    assert not [m for m in loaded if m.startswith("cattrs")]
+    assert generated_modules(loaded) == {"_generated_index", "_generated_enums", "_generated_send"}
+
+
+def test_the_cattrs_converter_is_built_when_first_asked_for() -> None:
+    code = (
+        "import sys\n"
+        "from alipay_voucher import models\n"
+        "from alipay_voucher.models.converter import to_json\n"
+        "assert 'cattrs' not in sys.modules\n"
+        "import cattrs\n"
+        "from alipay_voucher.models import converter\n"
+        "from alipay_voucher.models import converter as again\n"
+        "from alipay_voucher.models.converter import converter as same\n"
+        "assert isinstance(converter, cattrs.Converter)\n"
+        "assert converter is again is same is models.converter\n"
+    )
+    assert "cattrs" in loaded_after(code, "cattrs")
+
+
+def test_the_operation_table_names_each_operations_response_model() -> None:
+    from alipay_voucher import client, models
+
+    assert set(client._OPERATIONS) == set(models.RESPONSE_TYPES)
+    for name, operation in client._OPERATIONS.items():
+        assert operation.response_type is models.RESPONSE_TYPES[name]
+
+
+@pytest.mark.parametrize(
+    "module", ["alipay_voucher", "alipay_voucher.models", "alipay_voucher.models.converter"]
+)
+def test_every_public_name_is_there_on_first_use(module: str) -> None:
+    code = (
+        "import importlib\n"
+        f"module = importlib.import_module({module!r})\n"
+        "missing = [name for name in module.__all__ if not hasattr(module, name)]\n"
+        "assert not missing, missing\n"
+        f"exec('from {module} import *')\n"
+        "assert set(module.__all__) <= set(dir(module))\n"
+    )
+    loaded_after(code, module)
