@@ -25,34 +25,34 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import aiohttp
 import attrs
 
-from . import protocol
+from . import models, protocol
 from ._hooks import Hooks, RequestEvent, ResponseEvent
 from .batch import Journal, Recipient, SendOutcome, send_many
 from .config import AlipayConfig, RetryPolicy
 from .errors import AlipayError, ConfigurationError, RequestValidationError, TransportTimeoutError
-from .models import (
-    UNSET,
-    MerchantAccessMode,
-    ResponseInfo,
-    ResponseModel,
-    VoucherAppendRequest,
-    VoucherAppendResponse,
-    VoucherCreateRequest,
-    VoucherCreateResponse,
-    VoucherModifyRequest,
-    VoucherModifyResponse,
-    VoucherPublishRequest,
-    VoucherPublishResponse,
-    VoucherQueryResponse,
-    VoucherSendRequest,
-    VoucherSendResponse,
-    VoucherStopRequest,
-    VoucherStopResponse,
-)
+from .models import UNSET, ResponseInfo
 from .models.converter import from_json, request_to_json
 from .transport import Call, ClientClosedError, EventLoopMismatchError, Transport
 
 if TYPE_CHECKING:
+    # The models are imported with the first call that needs them, not with the client.
+    from .models import (
+        MerchantAccessMode,
+        ResponseModel,
+        VoucherAppendRequest,
+        VoucherAppendResponse,
+        VoucherCreateRequest,
+        VoucherCreateResponse,
+        VoucherModifyRequest,
+        VoucherModifyResponse,
+        VoucherPublishRequest,
+        VoucherPublishResponse,
+        VoucherQueryResponse,
+        VoucherSendRequest,
+        VoucherSendResponse,
+        VoucherStopRequest,
+        VoucherStopResponse,
+    )
     from .notify import NotificationHub
 
 __all__ = [
@@ -65,7 +65,7 @@ __all__ = [
     "ResponseEvent",
 ]
 
-_R = TypeVar("_R", bound=ResponseModel)
+_R = TypeVar("_R", bound="ResponseModel")
 
 _BASE_PATH = "/v3/alipay/marketing/activity/voucher"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -76,20 +76,41 @@ class _Operation(Generic[_R]):
     name: str
     method: str
     path: str
-    response_type: type[_R]
+    response_name: str
+    """The response model's name in :mod:`alipay_voucher.models`."""
 
     @property
     def mutating(self) -> bool:
         return self.method not in _SAFE_METHODS
 
+    @property
+    def response_type(self) -> type[_R]:
+        """The response model, imported by the first call that needs it."""
+        response_type: type[_R] = getattr(models, self.response_name)
+        return response_type
 
-_CREATE = _Operation("create", "POST", f"{_BASE_PATH}/create", VoucherCreateResponse)
-_PUBLISH = _Operation("publish", "POST", f"{_BASE_PATH}/publish", VoucherPublishResponse)
-_SEND = _Operation("send", "POST", f"{_BASE_PATH}/send", VoucherSendResponse)
-_MODIFY = _Operation("modify", "POST", f"{_BASE_PATH}/modify", VoucherModifyResponse)
-_APPEND = _Operation("append", "POST", f"{_BASE_PATH}/append", VoucherAppendResponse)
-_STOP = _Operation("stop", "POST", f"{_BASE_PATH}/stop", VoucherStopResponse)
-_QUERY = _Operation("query", "GET", f"{_BASE_PATH}/query", VoucherQueryResponse)
+
+_CREATE: _Operation[VoucherCreateResponse] = _Operation(
+    "create", "POST", f"{_BASE_PATH}/create", "VoucherCreateResponse"
+)
+_PUBLISH: _Operation[VoucherPublishResponse] = _Operation(
+    "publish", "POST", f"{_BASE_PATH}/publish", "VoucherPublishResponse"
+)
+_SEND: _Operation[VoucherSendResponse] = _Operation(
+    "send", "POST", f"{_BASE_PATH}/send", "VoucherSendResponse"
+)
+_MODIFY: _Operation[VoucherModifyResponse] = _Operation(
+    "modify", "POST", f"{_BASE_PATH}/modify", "VoucherModifyResponse"
+)
+_APPEND: _Operation[VoucherAppendResponse] = _Operation(
+    "append", "POST", f"{_BASE_PATH}/append", "VoucherAppendResponse"
+)
+_STOP: _Operation[VoucherStopResponse] = _Operation(
+    "stop", "POST", f"{_BASE_PATH}/stop", "VoucherStopResponse"
+)
+_QUERY: _Operation[VoucherQueryResponse] = _Operation(
+    "query", "GET", f"{_BASE_PATH}/query", "VoucherQueryResponse"
+)
 
 _OPERATIONS: Mapping[str, _Operation[Any]] = {
     op.name: op for op in (_CREATE, _PUBLISH, _SEND, _MODIFY, _APPEND, _STOP, _QUERY)

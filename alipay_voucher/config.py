@@ -12,11 +12,10 @@ import datetime as _dt
 import os
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import attrs
-from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .aes import AESKey, load_aes_key
@@ -33,6 +32,9 @@ from .credentials import (
     root_cert_sn,
 )
 from .errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from cryptography import x509  # only certificate mode reads one: imported there
 
 __all__ = [
     "PRODUCTION_URL",

@@ -18,14 +18,18 @@ import re
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
-from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .errors import ConfigurationError
+
+if TYPE_CHECKING:
+    # The X.509 parser costs more to import than the rest of cryptography that key mode
+    # needs, so it is imported where a certificate is read (certificate mode only).
+    from cryptography import x509
 
 __all__ = [
     "KeySource",
@@ -221,6 +225,8 @@ def _private_key_from_der(der: bytes, what: str) -> object:
             "secret half (应用私钥) you generated; the public key belongs in the Alipay "
             "console, not in this argument."
         )
+    from cryptography import x509
+
     if _loads_as(x509.load_der_x509_certificate, der):
         raise ConfigurationError(
             f"{what}: this is a certificate, not a private key. In certificate mode pass "
@@ -322,6 +328,8 @@ def load_certificate(source: KeySource, *, what: str = "certificate") -> x509.Ce
 
 def _certificate_entries(source: KeySource, what: str) -> list[tuple[str, x509.Certificate | None]]:
     """Each certificate's signature-algorithm OID with the parsed certificate (or None)."""
+    from cryptography import x509
+
     data = _read_source(source, what)
     blocks = _pem_blocks(data)
     if not blocks:

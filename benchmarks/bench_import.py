@@ -4,7 +4,8 @@ A CLI, a web worker or a serverless function pays the import on every start, so 
 package should cost little beyond the HTTP client it cannot do without. Each import is
 timed inside its own fresh interpreter (a warm ``__pycache__``, nothing imported yet),
 the contenders are interleaved over several repetitions and the median is kept, so one
-slow start does not decide the result. Target: at most 1.3 times ``import aiohttp``.
+slow start does not decide the result. Target: at most 1.3 times ``import aiohttp`` for
+each import of the package (the exit status is 1 when one misses it).
 
 ``python -X importtime`` then names the heaviest top-level imports the package pulls
 in, which is where a lazy import would pay off.
@@ -35,6 +36,7 @@ STATEMENTS = {
     "from alipay_voucher import AlipayConfig, AsyncVoucherClient": (
         "from alipay_voucher import AlipayConfig, AsyncVoucherClient"
     ),
+    "from alipay_voucher import VoucherClient": "from alipay_voucher import VoucherClient",
 }
 
 _TIMER = "import time\n_t = time.perf_counter()\n{statement}\nprint(time.perf_counter() - _t)\n"
@@ -155,8 +157,10 @@ def main() -> int:
             f"what `{HEAVY_STATEMENT}` pulls in (-X importtime, top 10)",
             [(module, f"{seconds * 1e3:7.1f} ms cumulative") for module, seconds in heavy],
         )
-    base, ours = results.get("import aiohttp"), results.get("import alipay_voucher")
-    return 0 if base and ours and ours / base <= TARGET else 1
+    base = results.get("import aiohttp")
+    ours = [seconds for name, seconds in results.items() if name != "import aiohttp"]
+    met = bool(base) and all(seconds is not None and seconds / base <= TARGET for seconds in ours)
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ import copy
 import importlib.util
 import json
 import sys
+import typing
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,7 +21,15 @@ from alipay_voucher.models import _generated
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SPEC = ROOT.parent / "shared" / "spec" / "voucher-openapi.json"
 SPEC_COPY = Path(__file__).parent / "data" / "spec" / "voucher-openapi.json"
-GENERATED = ROOT / "alipay_voucher" / "models" / "_generated.py"
+MODELS = ROOT / "alipay_voucher" / "models"
+
+
+def committed(names: Any) -> dict[str, str]:
+    """The committed text of the named generated modules ('' for one that is missing)."""
+    return {
+        name: (MODELS / name).read_text(encoding="utf-8") if (MODELS / name).exists() else ""
+        for name in names
+    }
 
 
 def load_generator() -> ModuleType:
@@ -43,11 +53,9 @@ def document() -> dict[str, Any]:
 
 
 @pytest.mark.skipif(not SHARED_SPEC.exists(), reason="../shared/spec/voucher-openapi.json absent")
-def test_committed_module_is_what_the_shared_spec_generates(gen: ModuleType) -> None:
-    source = gen.generate(json.loads(SHARED_SPEC.read_text(encoding="utf-8")))
-    assert source == GENERATED.read_text(encoding="utf-8"), (
-        "_generated.py is stale: run python tools/gen_models.py"
-    )
+def test_committed_modules_are_what_the_shared_spec_generates(gen: ModuleType) -> None:
+    sources = gen.generate(json.loads(SHARED_SPEC.read_text(encoding="utf-8")))
+    assert sources == committed(sources), "stale: run python tools/gen_models.py"
 
 
 @pytest.mark.skipif(not SHARED_SPEC.exists(), reason="../shared/spec/voucher-openapi.json absent")
@@ -58,10 +66,12 @@ def test_test_copy_of_the_spec_is_current() -> None:
         assert json.loads(copy_.read_text("utf-8")) == json.loads(shared.read_text("utf-8")), name
 
 
-def test_committed_module_is_what_the_spec_copy_generates(
+def test_committed_modules_are_what_the_spec_copy_generates(
     gen: ModuleType, document: dict[str, Any]
 ) -> None:
-    assert gen.generate(document) == GENERATED.read_text(encoding="utf-8")
+    sources = gen.generate(document)
+    assert sources == committed(sources)
+    assert {path.name for path in MODELS.glob("_generated*.py")} == set(sources)
 
 
 def test_generation_is_deterministic(gen: ModuleType, document: dict[str, Any]) -> None:
@@ -72,13 +82,19 @@ def test_generation_is_deterministic(gen: ModuleType, document: dict[str, Any]) 
 
 
 def test_check_flag_reports_a_stale_module(gen: ModuleType, tmp_path: Path) -> None:
-    out = tmp_path / "_generated.py"
-    out.write_text(GENERATED.read_text(encoding="utf-8"), encoding="utf-8")
-    args = ["--spec", str(SPEC_COPY), "--output", str(out), "--check"]
+    for path in MODELS.glob("_generated*.py"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    args = ["--spec", str(SPEC_COPY), "--output-dir", str(tmp_path), "--check"]
     assert gen.main(args) == 0
-    out.write_text("# edited by hand\n", encoding="utf-8")
+    (tmp_path / "_generated_send.py").write_text("# edited by hand\n", encoding="utf-8")
     assert gen.main(args) == 1
-    assert gen.main(["--spec", str(SPEC_COPY), "--output", str(out)]) == 0
+    assert gen.main(args[:-1]) == 0
+    assert gen.main(args) == 0
+    (tmp_path / "_generated_send.py").unlink()  # a module missing
+    assert gen.main(args) == 1
+    (tmp_path / "_generated_old_group.py").write_text("# left over\n", encoding="utf-8")
+    assert gen.main(args[:-1]) == 0  # writes the missing module, removes the left-over one
+    assert not (tmp_path / "_generated_old_group.py").exists()
     assert gen.main(args) == 0
 
 
@@ -237,3 +253,45 @@ def test_money_and_datetime_fields_are_listed_in_the_module_docstring() -> None:
     ):
         assert f"``{field}``" in doc
     assert "TimeRangeInfo.begin_time" not in doc  # a time of day, not a date-time
+
+
+def test_the_index_names_the_module_that_defines_each_name() -> None:
+    from alipay_voucher.models import _generated_index
+
+    assert list(_generated_index.MODULES) == _generated.__all__
+    for name, module in _generated_index.MODULES.items():
+        value = getattr(importlib.import_module(f"alipay_voucher.models.{module}"), name)
+        assert value is getattr(_generated, name) is getattr(models, name)
+        if isinstance(value, type):
+            assert value.__module__ == f"alipay_voucher.models.{module}", name
+    for operation, name in _generated_index.REQUEST_MODELS.items():
+        assert models.REQUEST_TYPES[operation] is getattr(models, name)
+    assert set(_generated_index.REQUEST_MODELS) == set(models.REQUEST_TYPES)
+
+
+def test_a_model_refers_only_to_models_of_its_own_module_or_of_wider_ones(
+    gen: ModuleType, document: dict[str, Any]
+) -> None:
+    from alipay_voucher.models._generated_index import MODULES
+
+    def operations(module: str) -> set[str]:
+        if module == "_generated_common":
+            return set(gen.OPERATIONS)
+        if module == "_generated_other":
+            return set()
+        return set(module.removeprefix("_generated_").split("_"))
+
+    def referred(annotation: Any) -> Iterator[type[models.Model]]:
+        if isinstance(annotation, type) and issubclass(annotation, models.Model):
+            yield annotation
+        for argument in typing.get_args(annotation):
+            yield from referred(argument)
+
+    checked = 0
+    for cls in {*_generated.SCHEMAS.values(), models.VoucherQueryRequest}:
+        for field in attrs.fields(cls):
+            for target in referred(field.type):
+                home, used = MODULES[cls.__name__], MODULES[target.__name__]
+                assert operations(used) >= operations(home), f"{cls.__name__}.{field.name}"
+                checked += 1
+    assert checked > 50  # the walk found the references

@@ -16,30 +16,51 @@ Build a request as a model or pass a plain mapping of its JSON fields::
 Every field defaults to :data:`UNSET` and is then left out of the JSON; ``None`` is sent
 as ``null``. Amounts are ``Decimal`` (a ``float`` is refused), date-times ``datetime``,
 coded values open enums, and unknown JSON members are kept in each model's ``extra``.
+
+Names are imported on first use (PEP 562): ``import alipay_voucher.models`` loads the
+bases and the JSON functions only, each generated model comes with the module of the
+operations that use it (a program that only sends vouchers never builds the classes of a
+query answer), and the cattrs ``converter`` is built when it is first asked for.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ._base import EMPTY, Model, RequestModel, ResponseInfo, ResponseModel
 from ._enums import OpenEnum
-from ._generated import *  # noqa: F403 - the generated models, enums and registries
-from ._generated import __all__ as _generated_all
+from ._generated_index import MODULES as _GENERATED_MODULES
 from ._time import BEIJING
 from ._unset import UNSET, Unset
 from .checks import check_request
-from .converter import converter, from_json, request_to_json, to_json
-from .messages import (
-    MESSAGE_TYPES,
-    ActivityAppendedMessage,
-    ActivityCreatedMessage,
-    ActivityEventMessage,
-    ActivityModifiedMessage,
-    ActivityStoppedMessage,
-    GenericMessage,
-    Message,
-    VoucherExpiredMessage,
-    VoucherReceivedMessage,
-    VoucherUsedMessage,
-    parse_message,
-)
+from .converter import from_json, request_to_json, to_json
+
+# Importing the submodule above bound its name here; drop that binding so that the name
+# means the cattrs converter, built by the first lookup, as it always has.
+del globals()["converter"]
+
+if TYPE_CHECKING:
+    from ._generated import *  # noqa: F403 - the generated models, enums and registries
+    from .converter import converter
+    from .messages import (
+        MESSAGE_TYPES,
+        ActivityAppendedMessage,
+        ActivityCreatedMessage,
+        ActivityEventMessage,
+        ActivityModifiedMessage,
+        ActivityStoppedMessage,
+        GenericMessage,
+        Message,
+        VoucherExpiredMessage,
+        VoucherReceivedMessage,
+        VoucherUsedMessage,
+        parse_message,
+    )
+
+_LAZY: dict[str, str] = {**_GENERATED_MODULES, "converter": "converter"}
+"""Name -> the submodule that defines it, for the names imported on first use; the other
+names of ``__all__`` not imported above are the message models of ``messages``."""
 
 __all__ = [
     "BEIJING",
@@ -69,4 +90,21 @@ __all__ = [
     "request_to_json",
     "to_json",
 ]
-__all__ += _generated_all
+__all__ += list(_GENERATED_MODULES)
+
+
+def _load(name: str) -> Any:
+    module = _LAZY.get(name) or ("messages" if name in __all__ else None)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+if not TYPE_CHECKING:  # hidden from type checkers, which see the imports above instead
+    __getattr__ = _load
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -3,7 +3,8 @@
 ``converter`` is a cattrs ``Converter`` so that callers can compose it as usual
 (``converter.structure(data, VoucherSendResponse)``, ``converter.unstructure(model)``).
 Its hooks for models are the functions compiled per class by :mod:`._codegen`, built on
-first use; the functions below call them directly to skip the dispatch.
+first use; the functions below call them directly to skip the dispatch, so cattrs is
+imported only when ``converter`` itself is first used.
 
 Errors name the dotted path of the offending field. Bad input for a request model raises
 :class:`~alipay_voucher.errors.RequestValidationError`; bad input for anything else (a
@@ -13,21 +14,28 @@ response or message from Alipay) raises
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
-
-import cattrs
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import MalformedResponseError, RequestValidationError
 from ._base import Model, RequestModel, ResponseInfo, ResponseModel
 from ._codegen import compiled, explain_structure, explain_unstructure, plain_json
 from ._enums import OpenEnum, coerce_enum
-from ._generated import ERROR_TYPES, REQUEST_TYPES, RESPONSE_TYPES
+from ._generated_index import MODULES, REQUEST_MODELS
 from ._money import coerce_money, money_to_str
 from ._time import datetime_to_str
 from .checks import OPERATIONS, check_request
+
+if TYPE_CHECKING:
+    import cattrs
+
+    from ._generated import ERROR_TYPES, REQUEST_TYPES, RESPONSE_TYPES
+
+    converter: cattrs.Converter
 
 __all__ = [
     "ERROR_TYPES",
@@ -64,15 +72,56 @@ def _unstructure_hook(cls: type[Model]) -> Any:
     return lambda obj: to_json(obj)
 
 
-converter = cattrs.Converter(detailed_validation=False)
-"""The converter for every model of the package (models, open enums, money, times)."""
-converter.register_structure_hook_factory(_is_model, _structure_hook)
-converter.register_unstructure_hook_factory(_is_model, _unstructure_hook)
-converter.register_structure_hook_func(_is_open_enum, lambda value, cls: coerce_enum(cls, value))
-converter.register_unstructure_hook_func(_is_open_enum, lambda value: value._value_)
-converter.register_structure_hook(Decimal, lambda value, _: coerce_money(value, "amount"))
-converter.register_unstructure_hook(Decimal, money_to_str)
-converter.register_unstructure_hook(datetime, datetime_to_str)
+def _make_converter() -> cattrs.Converter:
+    """The converter for every model of the package (models, open enums, money, times)."""
+    import cattrs
+
+    made = cattrs.Converter(detailed_validation=False)
+    made.register_structure_hook_factory(_is_model, _structure_hook)
+    made.register_unstructure_hook_factory(_is_model, _unstructure_hook)
+    made.register_structure_hook_func(_is_open_enum, lambda value, cls: coerce_enum(cls, value))
+    made.register_unstructure_hook_func(_is_open_enum, lambda value: value._value_)
+    made.register_structure_hook(Decimal, lambda value, _: coerce_money(value, "amount"))
+    made.register_unstructure_hook(Decimal, money_to_str)
+    made.register_unstructure_hook(datetime, datetime_to_str)
+    return made
+
+
+_converter_lock = threading.Lock()
+
+
+def _attribute(name: str) -> Any:
+    """``converter`` (the package's cattrs converter) is built on first use, the
+    registries come from the module of all the models: neither is needed to call the
+    API, so neither cattrs nor every model class is imported with this module."""
+    if name == "converter":
+        with _converter_lock:
+            if "converter" not in globals():
+                globals()["converter"] = _make_converter()
+        return globals()["converter"]
+    if name in ("ERROR_TYPES", "REQUEST_TYPES", "RESPONSE_TYPES"):
+        value = globals()[name] = getattr(importlib.import_module("._generated", __package__), name)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if not TYPE_CHECKING:  # hidden from type checkers, which see the declarations above
+    __getattr__ = _attribute
+
+
+_request_types: dict[str, type[RequestModel]] = {}
+
+
+def _request_type(operation: str) -> type[RequestModel] | None:
+    """The request model of an operation, its module imported on first use."""
+    cls = _request_types.get(operation)
+    if cls is None:
+        name = REQUEST_MODELS.get(operation)
+        if name is None:
+            return None
+        module = importlib.import_module(f".{MODULES[name]}", __package__)
+        cls = _request_types[operation] = getattr(module, name)
+    return cls
 
 
 def _structure(cls: type[M], data: Any) -> M:
@@ -134,7 +183,7 @@ def request_to_json(
     fill top-level keys the request leaves out (the client passes a generated
     ``out_biz_no`` this way). Then the checks of :func:`check_request` run.
     """
-    cls = REQUEST_TYPES.get(operation)
+    cls = _request_type(operation)
     if cls is None:
         raise RequestValidationError(
             f"unknown operation {operation!r}; use one of {', '.join(OPERATIONS)}"
