@@ -29,7 +29,13 @@ from . import models, protocol
 from ._hooks import Hooks, RequestEvent, ResponseEvent
 from .batch import Journal, Recipient, SendOutcome, send_many
 from .config import AlipayConfig, RetryPolicy
-from .errors import AlipayError, ConfigurationError, RequestValidationError, TransportTimeoutError
+from .errors import (
+    AlipayError,
+    ConfigurationError,
+    OutcomeUnknownError,
+    RequestValidationError,
+    TransportTimeoutError,
+)
 from .models import UNSET, ResponseInfo
 from .models.converter import from_json, request_to_json
 from .transport import Call, ClientClosedError, EventLoopMismatchError, Transport
@@ -78,6 +84,9 @@ class _Operation(Generic[_R]):
     path: str
     response_name: str
     """The response model's name in :mod:`alipay_voucher.models`."""
+    essential: str | None = None
+    """The answer field without which the caller cannot tell what was done (the new
+    activity's or voucher's id)."""
 
     @property
     def mutating(self) -> bool:
@@ -91,13 +100,13 @@ class _Operation(Generic[_R]):
 
 
 _CREATE: _Operation[VoucherCreateResponse] = _Operation(
-    "create", "POST", f"{_BASE_PATH}/create", "VoucherCreateResponse"
+    "create", "POST", f"{_BASE_PATH}/create", "VoucherCreateResponse", essential="activity_id"
 )
 _PUBLISH: _Operation[VoucherPublishResponse] = _Operation(
     "publish", "POST", f"{_BASE_PATH}/publish", "VoucherPublishResponse"
 )
 _SEND: _Operation[VoucherSendResponse] = _Operation(
-    "send", "POST", f"{_BASE_PATH}/send", "VoucherSendResponse"
+    "send", "POST", f"{_BASE_PATH}/send", "VoucherSendResponse", essential="voucher_id"
 )
 _MODIFY: _Operation[VoucherModifyResponse] = _Operation(
     "modify", "POST", f"{_BASE_PATH}/modify", "VoucherModifyResponse"
@@ -509,7 +518,10 @@ class AsyncVoucherClient:
             request_id=answer.request_id,
             headers=answer.headers,
         )
-        return from_json(op.response_type, answer.payload, info=info)
+        result = from_json(op.response_type, answer.payload, info=info)
+        if op.essential is not None and not getattr(result, op.essential):
+            raise _answered_without(op.name, op.essential, call, answer)
+        return result
 
     def _call(
         self,
@@ -551,6 +563,22 @@ class AsyncVoucherClient:
             mutating=mutating,
             out_biz_no=out_biz_no,
         )
+
+
+def _answered_without(
+    operation: str, field: str, call: Call, answer: protocol.VerifiedResponse
+) -> OutcomeUnknownError:
+    """A signed success that does not say what was created: it may well have been, so
+    the caller is told to repeat the call with its key rather than handed an empty id."""
+    return OutcomeUnknownError(
+        f"{operation} was accepted (HTTP {answer.status}, signature verified, "
+        f"request_id={answer.request_id}, trace_id={answer.trace_id}) but the answer names "
+        f"no {field}, so what it did is unknown. Repeat it with the same "
+        f"out_biz_no={call.out_biz_no!r} (Alipay then returns the first result and changes "
+        "nothing) to get the id.",
+        out_biz_no=call.out_biz_no,
+        request_id=answer.request_id,
+    )
 
 
 def _new_out_biz_no() -> str:

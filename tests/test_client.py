@@ -14,7 +14,12 @@ import pytest
 from alipay_voucher import protocol
 from alipay_voucher.client import GenericResponse
 from alipay_voucher.config import AlipayConfig
-from alipay_voucher.errors import APIError, ConfigurationError, RequestValidationError
+from alipay_voucher.errors import (
+    APIError,
+    ConfigurationError,
+    OutcomeUnknownError,
+    RequestValidationError,
+)
 from alipay_voucher.models import (
     PaymentFixVoucher,
     PaymentVoucherUseRule,
@@ -41,6 +46,47 @@ from tests.clients import (
 __all__ = ["gateway", "make_client"]  # fixtures used by name
 
 ACTIVITY = "2016042700826004508401111111"
+
+
+@pytest.mark.parametrize(
+    ("operation", "request_body", "field"),
+    [
+        ("send", {"activity_id": ACTIVITY, "user_id": "2088512417841101"}, "voucher_id"),
+        ("create", {"activity_name": "a", "voucher_type": "FIX_VOUCHER"}, "activity_id"),
+    ],
+)
+@pytest.mark.parametrize("answer", [{}, {"voucher_id": "", "activity_id": ""}])
+async def test_an_accepted_answer_without_the_new_id_is_outcome_unknown(
+    make_client: MakeClient,
+    gateway: FakeAlipay,
+    key_config: AlipayConfig,
+    operation: str,
+    request_body: dict[str, Any],
+    field: str,
+    answer: dict[str, Any],
+) -> None:
+    """Signed and 200, but not saying which voucher (or activity) it made: the caller
+    must not take an empty id for a result; it is told to repeat with the same key."""
+    driver = make_client(gateway_config(key_config, gateway))
+    gateway.script(operation, Reply(payload=answer), Reply())
+    with pytest.raises(OutcomeUnknownError, match=f"names no {field}") as caught:
+        await driver.call(operation, request_body)
+    (first,) = gateway.for_path(operation)
+    key = _body(first)["out_biz_no"]
+    assert caught.value.out_biz_no == key and key in str(caught.value)
+    assert caught.value.request_id == first.request_id
+    # repeating with that key gets the id
+    again = await driver.call(operation, {**request_body, "out_biz_no": key})
+    assert getattr(again, field)
+
+
+async def test_operations_that_only_accept_need_no_id(
+    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+) -> None:
+    driver = make_client(gateway_config(key_config, gateway))
+    gateway.script("stop", Reply(payload={}))
+    stopped = await driver.call("stop", {"activity_id": ACTIVITY, "out_biz_no": "stop-1"})
+    assert stopped.http_status == 200
 
 
 def _body(received: Any) -> dict[str, Any]:
