@@ -191,7 +191,12 @@ def strict_json_loads(text: str) -> Any:
     return _STRICT_DECODER.decode(text)
 
 
-@attrs.frozen
+# EncodedBody, PreparedRequest and VerifiedResponse are made on every call, so they are
+# plain ``attrs.define`` classes: a ``frozen`` attrs instance sets each field through
+# ``object.__setattr__``, which costs several times as much. Treat them as read-only.
+
+
+@attrs.define
 class EncodedBody:
     """A body serialised (and possibly encrypted) once, reused unchanged on every attempt."""
 
@@ -263,7 +268,7 @@ def response_sign_content(timestamp: str, nonce: str, body: str) -> str:
     return f"{timestamp}\n{nonce}\n{body}\n"
 
 
-@attrs.frozen
+@attrs.define
 class PreparedRequest:
     """Everything needed to send one attempt; ``target`` and ``body`` are final bytes."""
 
@@ -380,7 +385,7 @@ def prepare_request(
 # --------------------------------------------------------------------------- responses
 
 
-@attrs.frozen
+@attrs.define
 class VerifiedResponse:
     """A 2xx answer whose signature held, decrypted and parsed."""
 
