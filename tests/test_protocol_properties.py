@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 from alipay_voucher import protocol
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.credentials import RSAKeySigner, load_private_key, load_public_key
-from alipay_voucher.errors import APIError, MalformedResponseError, SignatureVerificationError
+from alipay_voucher.errors import (
+    APIError,
+    MalformedResponseError,
+    RequestValidationError,
+    SignatureVerificationError,
+)
 
 from .conftest import KEYS
 
@@ -223,3 +228,39 @@ def test_json_extensions_are_not_json(key_config: AlipayConfig, body: bytes) -> 
     headers = protocol.sign_response(ALIPAY_SIGNER, body)
     with pytest.raises(MalformedResponseError):
         protocol.process_response(key_config, 200, headers, body)
+
+
+json_with_floats = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=json_with_floats)
+def test_encode_json_is_compact_json_dumps(value: Any) -> None:
+    """The reused C encoder writes what json.dumps writes with the same options."""
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    assert protocol.encode_json(value) == expected
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"a": float("nan")}, {"a": float("inf")}, {"a": object()}, {"a": {1j: 1}}, {"a": 1j}],
+)
+def test_encode_json_refuses_what_json_cannot_carry(payload: Any) -> None:
+    with pytest.raises(RequestValidationError, match="cannot be sent as JSON"):
+        protocol.encode_json(payload)
+
+
+def test_encode_json_refuses_a_cycle_and_recovers() -> None:
+    cyclic: dict[str, Any] = {"a": 1}
+    cyclic["self"] = cyclic
+    with pytest.raises(RequestValidationError, match="cannot be sent as JSON"):
+        protocol.encode_json(cyclic)
+    # nothing is left behind in the shared encoder
+    assert protocol.encode_json({"a": [1, {"b": "中"}]}) == '{"a":[1,{"b":"中"}]}'
