@@ -508,7 +508,7 @@ def _is_ciphertext(
     ``text/plain`` non-JSON answer is decrypted too when a key is configured. Either way
     the signature over the received bytes was checked first.
     """
-    if text.lstrip().startswith("{"):
+    if text.startswith("{") or text.lstrip().startswith("{"):
         return False
     if encrypted:
         return True

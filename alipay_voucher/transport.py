@@ -27,7 +27,7 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import attrs
@@ -534,7 +534,11 @@ class Transport:
             limits = aiohttp.ClientTimeout(total=timeout, connect=connect)
         else:
             guard = watchdog.start(timeout, task)
-            limits = self._connect_limits.get(connect) or self._new_connect_limit(connect)
+            # A ClientTimeout costs as much to build as the rest of an attempt's set-up;
+            # the connect limit rarely changes (it follows the configured timeouts).
+            limits = self._connect_limits.get(connect) or _remember(
+                self._connect_limits, connect, aiohttp.ClientTimeout(total=None, connect=connect)
+            )
         failure: Failure | None = None
         try:
             async with session.request(
@@ -569,14 +573,6 @@ class Transport:
         if failure is not None:
             raise _Failed(failure)
         return answer
-
-    def _new_connect_limit(self, connect: float) -> aiohttp.ClientTimeout:
-        # A ClientTimeout costs as much to build as the rest of an attempt's set-up;
-        # the connect limit rarely changes (it follows the configured timeouts).
-        if len(self._connect_limits) >= 64:
-            self._connect_limits.clear()
-        limits = self._connect_limits[connect] = aiohttp.ClientTimeout(total=None, connect=connect)
-        return limits
 
     async def _read_body(
         self, response: aiohttp.ClientResponse, prepared: protocol.PreparedRequest
@@ -774,6 +770,19 @@ class Transport:
             error=failure.error if failure is not None else None,
             will_retry=delay is not None,
         )
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
+    """Keep ``value`` for ``key`` and return it; a cache that outgrows a few hundred
+    entries starts afresh instead of growing."""
+    if len(cache) >= 256:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _path(target: str) -> str:
