@@ -1216,7 +1216,7 @@ async def _call_once(server: HostileServer, config: AlipayConfig, run: Any) -> A
 
 SEND = {"activity_id": ACTIVITY, "user_id": "2088102000000001", "out_biz_no": "b-1"}
 DEEP: Any = []
-for _ in range(5000):
+for _ in range(100_000):  # deeper than any interpreter's C recursion limit (3.12+ allow ~10k)
     DEEP = [DEEP]
 
 CALLER_INPUT_REFUSED = {

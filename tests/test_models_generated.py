@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import inspect
 import json
 import sys
 import typing
@@ -155,10 +156,12 @@ def test_every_schema_has_a_model_with_exactly_its_fields(document: dict[str, An
 
 def test_every_field_is_documented_in_the_class_docstring(document: dict[str, Any]) -> None:
     for name, cls in _generated.SCHEMAS.items():
-        doc = cls.__doc__ or ""
+        # cleandoc: Python 3.13 strips docstring indentation at compile time, older
+        # versions keep it
+        doc = inspect.cleandoc(cls.__doc__ or "")
         for field in attrs.fields(cls):
             if field.init and field.name != "extra":
-                assert f"\n        {field.name}: " in doc, f"{name}.{field.name}"
+                assert f"\n    {field.name}: " in doc, f"{name}.{field.name}"
 
 
 def test_models_are_frozen_and_keyword_only() -> None:

@@ -56,7 +56,8 @@ async def test_messages_are_signed_form_posts(
     assert {"id", "activity_id", "event_time", "out_biz_no"} <= set(got.biz_content)
     for config in (alipay_sandbox.config(), alipay_sandbox.config(mode="cert")):
         assert verifies(got.params, config)
-    delivery = alipay_sandbox.outbox.delivered("created")[0]
+    # the receiver has the body before the sandbox has read its "success": wait for that
+    delivery = await alipay_sandbox.outbox.wait_for("created", activity_id=activity_id)
     assert delivery.notify_id == got.params["notify_id"] and len(delivery.attempts) == 1
     assert delivery.body == got.body
 
