@@ -304,8 +304,8 @@ class Transport:
         self._name = name
         self._finalizer = weakref.finalize(self, _warn_unclosed, name, self._state)
         self._watchdog: Watchdog | None = None
-        self._connect_limits: dict[float, aiohttp.ClientTimeout] = {}
         """Bounds each attempt; made on the loop of the first call (see _session)."""
+        self._connect_limits: dict[float, aiohttp.ClientTimeout] = {}
         # Seams for tests; production code never changes them.
         self._sleep: Callable[[float], Any] = asyncio.sleep
         self._random: Callable[[], float] = random.random
