@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-long demo sandbox bench lint typecheck clean
+.PHONY: test test-long test-compat demo sandbox bench lint typecheck clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: lint typecheck
 test-long: $(STAMP)
 	$(BIN)/python -m pytest -q -m long
 
+# The suite on Python 3.10 and 3.13 as well, where those interpreters exist.
+test-compat:
+	tools/test_compat.sh
+
 demo: $(STAMP)
 	$(BIN)/python -m alipay_voucher demo
 
@@ -36,4 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_throughput.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) .venv-3.10 .venv-3.13 build dist *.egg-info
