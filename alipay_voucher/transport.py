@@ -27,7 +27,7 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
 import attrs
@@ -526,19 +526,12 @@ class Transport:
         # ConnectionTimeoutError, which says nothing was sent. It is kept below the
         # attempt's limit so that, while connecting, it is the timer that fires (the
         # attempt's expiry is ambiguous and would make a write "outcome unknown").
-        connect = min(config.connect_timeout, timeout * 0.9)
+        limits = self._connect_limit(min(config.connect_timeout, timeout * 0.9))
         task = asyncio.current_task()
         watchdog = self._watchdog
-        if task is None or watchdog is None:  # not in a task: aiohttp's own timer
-            guard = None
-            limits = aiohttp.ClientTimeout(total=timeout, connect=connect)
-        else:
-            guard = watchdog.start(timeout, task)
-            # A ClientTimeout costs as much to build as the rest of an attempt's set-up;
-            # the connect limit rarely changes (it follows the configured timeouts).
-            limits = self._connect_limits.get(connect) or _remember(
-                self._connect_limits, connect, aiohttp.ClientTimeout(total=None, connect=connect)
-            )
+        # _session() made the watchdog; asyncio (and aiohttp's own timers) run us in a task
+        assert task is not None and watchdog is not None
+        guard = watchdog.start(timeout, task)
         failure: Failure | None = None
         try:
             async with session.request(
@@ -556,7 +549,7 @@ class Transport:
         except _Failed as failed:
             failure = failed.failure
         except asyncio.CancelledError as exc:
-            if guard is None or not guard.expired_by_us():
+            if not guard.expired_by_us():
                 raise
             expired = asyncio.TimeoutError()
             expired.__cause__ = exc
@@ -564,15 +557,27 @@ class Transport:
         except _TRANSPORT_ERRORS as exc:
             failure = self._transport_failure(exc, prepared, timeout, deadline_bound)
         finally:
-            if guard is not None and watchdog is not None:
-                watchdog.stop(guard)
-        if guard is not None and guard.expired:
+            watchdog.stop(guard)
+        if guard.expired:
             # The deadline passed as the attempt ended some other way: the watchdog's
             # cancellation is withdrawn here rather than reaching the caller.
             await guard.settle()
         if failure is not None:
             raise _Failed(failure)
         return answer
+
+    def _connect_limit(self, connect: float) -> aiohttp.ClientTimeout:
+        """The request's aiohttp timeout: only the connect limit, the watchdog bounds
+        the rest. Kept per value: building a ClientTimeout costs as much as the rest of
+        an attempt's set-up, and the value follows the configured timeouts."""
+        limits = self._connect_limits.get(connect)
+        if limits is None:
+            if len(self._connect_limits) >= 64:
+                self._connect_limits.clear()
+            limits = self._connect_limits[connect] = aiohttp.ClientTimeout(
+                total=None, connect=connect
+            )
+        return limits
 
     async def _read_body(
         self, response: aiohttp.ClientResponse, prepared: protocol.PreparedRequest
@@ -770,19 +775,6 @@ class Transport:
             error=failure.error if failure is not None else None,
             will_retry=delay is not None,
         )
-
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
-
-def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
-    """Keep ``value`` for ``key`` and return it; a cache that outgrows a few hundred
-    entries starts afresh instead of growing."""
-    if len(cache) >= 256:
-        cache.clear()
-    cache[key] = value
-    return value
 
 
 def _path(target: str) -> str:

@@ -60,9 +60,11 @@ async def test_each_attempt_expires_at_its_own_deadline() -> None:
         run("long", 0.30, 5), run("short", 0.05, 5), run("quick", 5, 0.01), run("mid", 0.15, 5)
     )
     assert outcomes == ["timed out", "timed out", "done", "timed out"]
+    # each at its own deadline: in order, none early (the upper bound is only "not the
+    # 5 s the work would take")
     assert ends["quick"] < ends["short"] < ends["mid"] < ends["long"]
-    assert 0.04 <= ends["short"] < 0.25
-    assert 0.29 <= ends["long"] < 1.0
+    assert ends["short"] >= 0.04 and ends["long"] >= 0.29
+    assert ends["long"] < 2.5
 
 
 async def test_a_cancellation_from_elsewhere_is_not_turned_into_a_timeout() -> None:

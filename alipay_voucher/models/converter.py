@@ -14,18 +14,19 @@ response or message from Alipay) raises
 
 from __future__ import annotations
 
-import importlib
+import sys
 import threading
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import MalformedResponseError, RequestValidationError
 from ._base import Model, RequestModel, ResponseInfo, ResponseModel
 from ._codegen import compiled, explain_structure, explain_unstructure, plain_json
 from ._enums import OpenEnum, coerce_enum
-from ._generated_index import MODULES, REQUEST_MODELS
+from ._generated_index import REQUEST_MODELS
 from ._money import coerce_money, money_to_str
 from ._time import datetime_to_str
 from .checks import OPERATIONS, check_request
@@ -100,7 +101,7 @@ def _attribute(name: str) -> Any:
                 globals()["converter"] = _make_converter()
         return globals()["converter"]
     if name in ("ERROR_TYPES", "REQUEST_TYPES", "RESPONSE_TYPES"):
-        value = globals()[name] = getattr(importlib.import_module("._generated", __package__), name)
+        value = globals()[name] = getattr(_package(), name)
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -109,18 +110,18 @@ if not TYPE_CHECKING:  # hidden from type checkers, which see the declarations a
     __getattr__ = _attribute
 
 
-_request_types: dict[str, type[RequestModel]] = {}
+def _package() -> ModuleType:
+    """``alipay_voucher.models``, whose ``__getattr__`` imports a generated model's module
+    when one of its names is first used (and keeps the name): the one lazy lookup."""
+    return sys.modules[__package__]
 
 
 def _request_type(operation: str) -> type[RequestModel] | None:
     """The request model of an operation, its module imported on first use."""
-    cls = _request_types.get(operation)
-    if cls is None:
-        name = REQUEST_MODELS.get(operation)
-        if name is None:
-            return None
-        module = importlib.import_module(f".{MODULES[name]}", __package__)
-        cls = _request_types[operation] = getattr(module, name)
+    name = REQUEST_MODELS.get(operation)
+    if name is None:
+        return None
+    cls: type[RequestModel] = getattr(_package(), name)
     return cls
 
 
