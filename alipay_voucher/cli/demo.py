@@ -1,0 +1,23 @@
+"""``alipay-voucher demo``: the whole voucher lifecycle against a local sandbox."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["register", "run"]
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "demo", help="run the whole voucher lifecycle against a local sandbox (key and cert mode)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from ..testing.demo import run_demo
+
+    return asyncio.run(run_demo(lambda line: print(line, flush=True)))

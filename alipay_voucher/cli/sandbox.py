@@ -1,0 +1,43 @@
+"""``alipay-voucher sandbox``: the sandbox gateway for tests and other SDKs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register", "run"]
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "sandbox", help="run the sandbox gateway until interrupted (for tests and other SDKs)"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to bind (default: a free one)")
+    parser.add_argument(
+        "--credentials-dir",
+        type=Path,
+        help="write keys, certificates and settings.json here for other clients",
+    )
+    parser.add_argument("--notify-url", help="where to POST the activity messages")
+    parser.add_argument("--app-id", help="the app id the sandbox serves")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from ..testing._standalone import serve
+
+    return asyncio.run(
+        serve(
+            host=args.host,
+            port=args.port,
+            out=sys.stdout,
+            credentials_dir=args.credentials_dir,
+            notify_url=args.notify_url,
+            app_id=args.app_id,
+        )
+    )
