@@ -64,8 +64,10 @@ class RetryPolicy:
 
     Connection errors, timeouts, 429 and 5xx answers are retried with exponential
     backoff and full jitter, as long as the overall ``deadline`` (seconds, across all
-    attempts) allows. Mutating calls are retried only with their ``out_biz_no``, which
-    makes the repeat idempotent at Alipay. ``max_attempts=1`` switches retries off.
+    attempts) allows: a retry starts only if, after its pause, at least 0.1 s (or the
+    call's timeout, if shorter) is left before the deadline. Mutating calls are retried
+    only with their ``out_biz_no``, which makes the repeat idempotent at Alipay.
+    ``max_attempts=1`` switches retries off.
     """
 
     max_attempts: int = attrs.field(default=3, validator=attrs.validators.ge(1))

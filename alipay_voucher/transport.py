@@ -69,6 +69,13 @@ __all__ = [
     "should_retry",
 ]
 
+_SHORTEST_WORTHWHILE_ATTEMPT = 0.1
+"""Seconds a retry must have left before the deadline (or the call's timeout, if shorter).
+
+A real Alipay round trip takes 10-100 ms; an attempt given less is more likely to end in
+a timeout than in an answer.
+"""
+
 
 # --------------------------------------------------------------------------- the decision
 
@@ -440,7 +447,11 @@ class Transport:
             delay: float | None = None
             if should_retry(failure, call=call, attempt=attempt, policy=policy):
                 pause = retry_delay(failure, retry_number=attempt, policy=policy, rand=self._random)
-                if loop.time() + pause < deadline:
+                # A retry is worth starting only if, after the pause, it still has time
+                # for a real round trip; one squeezed into the deadline's last
+                # milliseconds would replace the informative last error with a timeout.
+                worthwhile = min(nominal, _SHORTEST_WORTHWHILE_ATTEMPT)
+                if loop.time() + pause + worthwhile <= deadline:
                     delay = pause
             self._report(call, prepared, attempt, latency, None, failure, delay)
             if self._hooks.on_response:

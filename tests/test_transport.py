@@ -247,6 +247,19 @@ async def test_deadline_bounds_all_attempts_and_backoff(
     assert 2 <= attempts < 50
 
 
+async def test_no_retry_is_squeezed_into_the_deadlines_last_moments(
+    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+) -> None:
+    # The server asks for a 0.25 s pause; a retry then would have under 0.1 s of a 0.3 s
+    # deadline left, so the caller gets the 503 itself rather than a hopeless attempt.
+    policy = RetryPolicy(max_attempts=5, deadline=0.3)
+    driver = make_client(gateway_config(key_config, gateway, retry=policy))
+    gateway.script("query", error(503, "busy", **{"Retry-After": "0.25"}), Reply())
+    with pytest.raises(APIError, match="busy"):
+        await driver.call("query", ACTIVITY)
+    assert len(gateway.for_path("query")) == 1
+
+
 async def test_deadline_cuts_a_slow_attempt_short(
     make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
 ) -> None:
