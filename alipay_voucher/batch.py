@@ -20,7 +20,7 @@ import json
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -213,7 +213,7 @@ async def send_many(
     journal: str | os.PathLike[str] | Journal | None = None,
     merchant_access_mode: str | None = None,
     app_auth_token: str | None = None,
-) -> AsyncIterator[SendOutcome]:
+) -> AsyncGenerator[SendOutcome, None]:
     """Send one voucher to each recipient; yield one outcome per recipient as they finish.
 
     Duplicate recipients in the input are served once. Errors are reported in the

@@ -404,7 +404,9 @@ class AsyncVoucherClient:
         requests per second (Alipay enforces a per-app QPS) and ``concurrency`` the
         requests in flight. Errors are reported per recipient, never raised.
         """
-        async for outcome in send_many(
+        # Closed here, not left to asyncio's finaliser: leaving this generator early
+        # cancels the batch's requests before aclose() returns.
+        batch = send_many(
             self,
             activity_id,
             recipients,
@@ -414,8 +416,10 @@ class AsyncVoucherClient:
             journal=journal,
             merchant_access_mode=merchant_access_mode,
             app_auth_token=app_auth_token,
-        ):
-            yield outcome
+        )
+        async with contextlib.aclosing(batch):
+            async for outcome in batch:
+                yield outcome
 
     async def wait_for_status(
         self,

@@ -41,7 +41,7 @@ async def test_called_straight_from_a_coroutine_with_a_running_loop(
     key_config: AlipayConfig,
 ) -> None:
     # Like a Jupyter cell or an ASGI handler: this thread's loop is running, and the
-    # blocking call simply blocks it while the client's helper thread drives its loop.
+    # blocking call simply blocks it while the client's loop thread does the work.
     assert asyncio.get_running_loop().is_running()
     with GatewayThread() as gw:
         client = VoucherClient(_config(key_config, gw.base_url))
@@ -91,21 +91,22 @@ def test_errors_keep_their_types(key_config: AlipayConfig) -> None:
         assert unknown.value.out_biz_no == "S-1"
 
 
-def test_close_closes_the_loop_and_the_calling_thread_drives_it(key_config: AlipayConfig) -> None:
+def test_close_closes_the_session_and_the_loop_and_ends_its_thread(
+    key_config: AlipayConfig,
+) -> None:
     with GatewayThread() as gw:
         before = threading.active_count()
         client = VoucherClient(_config(key_config, gw.base_url))
         assert not client._runner.running  # nothing is started before the first call
         client.query(ACTIVITY)
         loop = client._runner._loop
-        assert loop is not None and not loop.is_closed() and not loop.is_running()
-        # The calling thread ran the loop itself: no thread was started for it.
-        assert threading.active_count() == before
-        assert client._runner._helper is None
+        assert loop is not None and not loop.is_closed() and loop.is_running()
+        assert threading.active_count() == before + 1  # the client's loop thread
         session = client._async_client._transport._state.session
         client.close()
         assert loop.is_closed() and session is not None and session.closed
         assert client.closed and not client._runner.running
+        assert threading.active_count() == before
         client.close()  # idempotent
         with pytest.raises(ClientClosedError):
             client.query(ACTIVITY)

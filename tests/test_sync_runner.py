@@ -1,7 +1,7 @@
-"""How the blocking client runs its loop: the calling thread drives the client's private
-loop, threads sharing a client stay concurrent, a thread inside a running loop is served
-by a helper thread, interrupts and close() from anywhere leave nothing stuck, and the
-connection pool works although the loop stands still between calls.
+"""How the blocking client runs its loop: one loop thread per client, started by the
+first call and joined by close(); threads sharing a client stay concurrent, a thread
+inside a running loop is served too, interrupts and close() from anywhere leave nothing
+stuck, and the connection pool notices connections the server closed between calls.
 
 These are behaviour checks on a loopback server, not benchmarks: where time is asserted
 the margins are wide (the machine may be loaded)."""
@@ -42,16 +42,18 @@ def _run_bounded(target: Any, seconds: float = 20.0) -> Any:
         return pool.submit(target).result(timeout=seconds)
 
 
+async def _other_tasks() -> set[asyncio.Task[Any]]:
+    return asyncio.all_tasks() - {asyncio.current_task()}  # type: ignore[operator]
+
+
 def _pending_tasks(client: VoucherClient) -> set[asyncio.Task[Any]]:
-    """The tasks left on the client's loop once nobody runs it (a helper may still be
-    finishing a background drive for a moment)."""
-    runner = client._runner
-    deadline = time.monotonic() + 5
-    while runner._driver is not None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    loop = runner._loop
-    assert loop is not None and not loop.is_running()
-    return asyncio.all_tasks(loop)
+    """The tasks on the client's loop besides the one asking: read on the loop itself,
+    after everything already scheduled there has run."""
+    return client._runner.run(_other_tasks())
+
+
+def _loop_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.endswith(" loop")]
 
 
 # --------------------------------------------------------------------------- threads
@@ -97,8 +99,8 @@ def test_threads_sharing_a_client_overlap(key_config: AlipayConfig) -> None:
     assert most_in_flight >= 2, f"at most {most_in_flight} request(s) in flight"
     assert in_flight == 0
     assert all(r == [ACTIVITY] * calls for r in results)
-    # Hooks ran on the callers' own threads: whichever drove the loop, no loop thread.
-    assert seen - {threading.get_ident()} <= workers
+    # Hooks ran on the client's one loop thread, none of the callers'.
+    assert len(seen) == 1 and not seen & (workers | {threading.get_ident()})
 
 
 def test_errors_keep_their_types_across_threads(key_config: AlipayConfig) -> None:
@@ -120,20 +122,24 @@ def test_errors_keep_their_types_across_threads(key_config: AlipayConfig) -> Non
     assert all(isinstance(f, APIError) and f.code == "BUDGET_NOT_ENOUGH" for f in failures)
 
 
-def test_the_calling_thread_runs_the_loop_itself(key_config: AlipayConfig) -> None:
-    where: list[int] = []
+def test_one_loop_thread_from_the_first_call_to_close(key_config: AlipayConfig) -> None:
+    where: list[threading.Thread] = []
     with GatewayThread() as gw:
         client = VoucherClient(
             _config(key_config, gw),
-            hooks=Hooks(on_request=lambda event: where.append(threading.get_ident())),
+            hooks=Hooks(on_request=lambda event: where.append(threading.current_thread())),
         )
+        before = set(_loop_threads())
         with client:
-            before = threading.active_count()
+            assert set(_loop_threads()) == before  # nothing started before the first call
             for _ in range(3):
                 client.query(ACTIVITY)
-            assert threading.active_count() == before  # no loop thread, no helper
-            assert client._runner._helper is None
-    assert where == [threading.get_ident()] * 3
+            started = set(_loop_threads()) - before
+            assert len(started) == 1
+            (thread,) = started
+            assert thread.daemon and "VoucherClient(app_id=" in thread.name
+        assert not thread.is_alive()  # joined by close()
+    assert where == [thread] * 3
 
 
 # --------------------------------------------------------------------------- in a loop
@@ -142,8 +148,8 @@ def test_the_calling_thread_runs_the_loop_itself(key_config: AlipayConfig) -> No
 async def test_from_inside_a_running_loop_while_other_threads_call(
     key_config: AlipayConfig,
 ) -> None:
-    # Jupyter-like: this thread's loop is running, so a helper thread drives the client's
-    # loop while this thread blocks; meanwhile plain threads use the client too.
+    # Jupyter-like: this thread's loop is running and simply blocks while the client's
+    # loop thread does the call; meanwhile plain threads use the client too.
     with GatewayThread() as gw:
         gw.script("query", *[Reply(delay=0.05)] * 20)
         client = VoucherClient(_config(key_config, gw))
@@ -157,11 +163,11 @@ async def test_from_inside_a_running_loop_while_other_threads_call(
             with pytest.raises(APIError) as caught:
                 client.send(SEND)
             assert caught.value.code == "BUDGET_NOT_ENOUGH"
-            helper = client._runner._helper
-            assert helper is not None and helper.thread.is_alive()
+            thread = client._runner._thread
+            assert thread is not None and thread.is_alive()
         finally:
             client.close()  # from inside the running loop too
-        assert not helper.thread.is_alive()
+        assert not thread.is_alive()
         assert client._runner._loop is not None and client._runner._loop.is_closed()
 
 
@@ -211,11 +217,8 @@ def test_leaving_send_many_early_closes_the_generator_on_the_loop(
         # The generator was closed there, cancelling its workers; nothing is left
         # running, nothing drives the loop, and the client goes on working.
         assert _pending_tasks(client) == set()
-        assert client._runner._holds == 0
         assert client.query(ACTIVITY).activity_id == ACTIVITY
-        helper = client._runner._helper
     assert len(gw.for_path("send")) < len(users)
-    assert helper is not None and not helper.thread.is_alive()
 
 
 # --------------------------------------------------------------------------- interrupts
@@ -247,11 +250,10 @@ def test_ctrl_c_while_driving_cancels_the_call_and_keeps_the_client(
         timer = _interrupt_main_after(0.3)
         started = time.monotonic()
         with pytest.raises(KeyboardInterrupt):
-            client.query(ACTIVITY)  # this thread is running the loop, blocked in select
+            client.query(ACTIVITY)  # this thread waits for the loop thread
         timer.join()
         assert time.monotonic() - started < 3
         assert _pending_tasks(client) == set()  # cancelled on the loop, and unwound
-        assert client._runner._driver is None
         assert client.query(ACTIVITY).activity_id == ACTIVITY  # still usable
 
 
@@ -262,12 +264,12 @@ def test_ctrl_c_while_waiting_for_another_thread(
         client.query(ACTIVITY)
         gw.script("query", Hang(1.0), Hang(5.0))
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            other = pool.submit(client.query, ACTIVITY)  # drives the loop for ~1 s
-            while client._runner._driver is None:
+            other = pool.submit(client.query, ACTIVITY)  # held for ~1 s
+            while len(gw.received) < 2:
                 time.sleep(0.01)
             timer = _interrupt_main_after(0.3)
             with pytest.raises(KeyboardInterrupt):
-                client.query(ACTIVITY)  # waits on the condition while `other` drives
+                client.query(ACTIVITY)  # in flight next to `other`
             timer.join()
             assert other.result(timeout=10).activity_id == ACTIVITY
         assert _pending_tasks(client) == set()
@@ -343,19 +345,21 @@ def test_waiters_are_released_by_close(key_config: AlipayConfig) -> None:
                     call.result(timeout=10)
 
 
-def test_an_unclosed_client_warns_and_its_loop_was_never_run_by_the_finalizer(
+def test_an_unclosed_client_warns_and_is_closed_in_the_background(
     key_config: AlipayConfig,
 ) -> None:
     with GatewayThread() as gw:
         client = VoucherClient(_config(key_config, gw))
         client.query(ACTIVITY)
-        runner, inner = client._runner, client._async_client
+        runner = client._runner
+        session = client._async_client._transport._state.session
+        thread = runner._thread
+        assert session is not None and thread is not None
         with pytest.warns(ResourceWarning, match=r"VoucherClient\(app_id=.*never closed"):
             del client
             gc.collect()
-        assert runner.running and runner._driver is None
-        runner.close(inner.aclose)  # what close() would have done
-        assert not runner.running
+        thread.join(timeout=10)
+        assert not thread.is_alive() and session.closed and not runner.running
 
 
 # --------------------------------------------------------------------------- re-entrance
@@ -391,7 +395,7 @@ def test_a_hook_calling_the_client_gets_an_error_not_a_hang(
     assert len(problems) == 1 and "running the client's own loop" in str(problems[0])
 
 
-async def test_a_hook_calling_the_client_on_the_helper_thread_gets_an_error(
+async def test_a_hook_calling_the_client_called_from_a_running_loop_gets_an_error(
     key_config: AlipayConfig,
 ) -> None:
     problems: list[BaseException] = []
@@ -401,7 +405,7 @@ async def test_a_hook_calling_the_client_on_the_helper_thread_gets_an_error(
         client = VoucherClient(_config(key_config, gw), hooks=hooks)
         holder["client"] = client
         try:
-            assert client.query(ACTIVITY).activity_id == ACTIVITY  # helper drives
+            assert client.query(ACTIVITY).activity_id == ACTIVITY
         finally:
             client.close()
     assert len(problems) == 1 and "running the client's own loop" in str(problems[0])
@@ -411,7 +415,7 @@ def test_an_async_hook_may_await_the_blocking_client_in_a_thread(
     key_config: AlipayConfig,
 ) -> None:
     # The loop is not blocked by an async hook, so work handed to another thread that
-    # uses the same blocking client completes (it waits while the hook's thread drives).
+    # uses the same blocking client completes next to the call that awaits it.
     answers: list[str | None] = []
     holder: dict[str, VoucherClient] = {}
 
@@ -450,9 +454,9 @@ def test_sequential_calls_reuse_one_connection(key_config: AlipayConfig) -> None
 def test_a_connection_the_server_closed_between_calls_is_not_reused(
     key_config: AlipayConfig,
 ) -> None:
-    # Between calls nobody runs the client's loop, so it only learns on the next call
-    # that the server closed the idle connection; it must learn it before picking a
-    # connection, or a POST without out_biz_no would end as "outcome unknown".
+    # The server closes the idle connection between calls; the client must notice
+    # before picking a connection, or a POST without out_biz_no would end as
+    # "outcome unknown".
     gateway = GatewayThread()
     with gateway:
         loop = gateway._loop
