@@ -7,52 +7,48 @@ only on that loop. Every attempt of a call is signed afresh by the sans-I/O core
 to exactly the signed request-target, and its answer is verified before anything is
 returned.
 
-Whether an attempt is repeated is decided in one place, :func:`should_retry`, from
-two facts about the failure: is it transient (connection trouble, a timeout, 429,
-5xx), and could Alipay have acted on the request (:class:`Reach`)? A call that changes
-state is repeated only when it is idempotent, i.e. carries an ``out_biz_no``; when
-the last word is "maybe", the caller gets :class:`~alipay_voucher.errors.OutcomeUnknownError`
-rather than an error that would suggest nothing happened.
+What is decided (whether and when to repeat an attempt, which error ends a call) lives
+in :mod:`._retry`, pure and tested without I/O; what is told (log lines, hook events)
+in :mod:`._report`, from one record per attempt. This module does the I/O.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import enum
 import logging
-import math
 import random
-import time
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import aiohttp
-import attrs
 import yarl
 from aiohttp import http_exceptions
 
 from . import protocol
-from ._hooks import Hooks, RequestEvent, ResponseEvent
-from ._logging import (
-    debug_signing_enabled,
-    logger,
-    redact,
-    redact_headers,
-    redact_sign_content,
+from ._hooks import Hooks
+from ._logging import debug_signing_enabled, logger, redact
+from ._report import Attempt, log_attempt, log_signed, request_event, response_event
+from ._retry import (
+    Call,
+    Failure,
+    Reach,
+    failure_from_api_error,
+    final_error,
+    next_delay,
+    path_of,
+    retry_delay,
+    should_retry,
 )
 from ._watchdog import Watchdog
 from .config import AlipayConfig, RetryPolicy
 from .errors import (
-    AlipayError,
     APIError,
     ClientClosedError,
     DecryptionError,
     EventLoopMismatchError,
     MalformedResponseError,
-    OutcomeUnknownError,
     SignatureVerificationError,
     TransportError,
     TransportTimeoutError,
@@ -68,159 +64,6 @@ __all__ = [
     "retry_delay",
     "should_retry",
 ]
-
-_SHORTEST_WORTHWHILE_ATTEMPT = 0.1
-"""Seconds a retry must have left before the deadline (or the call's timeout, if shorter).
-
-A real Alipay round trip takes 10-100 ms; an attempt given less is more likely to end in
-a timeout than in an answer.
-"""
-
-
-# --------------------------------------------------------------------------- the decision
-
-
-class Reach(enum.Enum):
-    """Could Alipay have acted on an attempt that brought no usable answer?"""
-
-    NONE = "none"
-    """Certainly not: no connection was made, or Alipay refused it unprocessed (429)."""
-    MAYBE = "maybe"
-    """Perhaps: the request may have been processed (timeout or connection lost after
-    sending, a 5xx from Alipay or from a proxy in front of it, an unreadable answer)."""
-    ANSWERED = "answered"
-    """Alipay gave a definite answer (a 4xx, or a 2xx that could not be used)."""
-
-
-@attrs.frozen
-class Failure:
-    """How one attempt went wrong, in the terms the retry decision needs."""
-
-    error: AlipayError
-    transient: bool
-    """Repeating the same request may succeed (connection trouble, timeout, 429, 5xx)."""
-    reach: Reach
-    status: int | None = None
-    trace_id: str | None = None
-    retry_after: float | None = None
-
-
-@attrs.define(kw_only=True)
-class Call:
-    """One logical call: what each attempt sends and what repeating it may cost.
-
-    Built once per call and never changed after. (Not ``frozen``: a frozen attrs
-    instance sets each field through ``object.__setattr__``, which made building this
-    one cost twice as much, on every call.)
-    """
-
-    method: str
-    target: str
-    """The request-target (path and encoded query), signed and sent byte for byte."""
-    body: protocol.EncodedBody
-    operation: str | None = None
-    app_auth_token: str | None = attrs.field(default=None, repr=False)
-    request_id: str | None = None
-    """The ``alipay-request-id`` of the first attempt; retries get fresh ones."""
-    timeout: float | None = None
-    """Seconds per attempt; ``None`` means ``config.timeout``."""
-    encrypted: bool = False
-    """The answer may be AES-encrypted and is decrypted after verification."""
-    idempotent: bool = False
-    """Repeating the call cannot do anything twice (a read, or a write with out_biz_no)."""
-    mutating: bool = True
-    """The call may change state at Alipay (so a lost answer leaves the outcome unknown)."""
-    out_biz_no: str | None = None
-
-
-def should_retry(failure: Failure, *, call: Call, attempt: int, policy: RetryPolicy) -> bool:
-    """Whether attempt ``attempt`` (1-based) is followed by another one.
-
-    Only transient failures are repeated, and only while attempts remain. An
-    idempotent call may always be repeated; any other call only when Alipay certainly
-    did not act on the attempt (no connection was made, or it answered 429). Answers
-    that fail verification are never transient, so they are never repeated.
-    The overall deadline is checked by the caller, against the pause this implies.
-    """
-    if attempt >= policy.max_attempts or not failure.transient:
-        return False
-    return call.idempotent or failure.reach is Reach.NONE
-
-
-def retry_delay(
-    failure: Failure,
-    *,
-    retry_number: int,
-    policy: RetryPolicy,
-    rand: Callable[[], float] = random.random,
-) -> float:
-    """The pause before retry ``retry_number``: the server's ``Retry-After`` if it gave
-    one, else exponential backoff with full jitter (uniform in ``[0, backoff(n)]``)."""
-    if failure.retry_after is not None:
-        return failure.retry_after
-    return rand() * policy.backoff(retry_number)
-
-
-def _parse_retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        seconds = when.timestamp() - time.time()
-        seconds = max(seconds, 0.0)
-    if not math.isfinite(seconds) or seconds < 0:
-        return None
-    return seconds
-
-
-def _masked(error: APIError) -> APIError:
-    """The same error with user ids masked in Alipay's ``message`` (which may echo the
-    request); the raw bytes stay in ``body`` for whoever needs them."""
-    if error.message is None:
-        return error
-    masked = redact(error.message)
-    if masked == error.message:
-        return error
-    try:
-        return type(error)(
-            status=error.status,
-            code=error.code,
-            message=masked,
-            links=error.links,
-            trace_id=error.trace_id,
-            request_id=error.request_id,
-            body=error.body,
-            headers=error.headers,
-            verified=error.verified,
-        )
-    except TypeError:  # a subclass with another signature: keep it as it is
-        return error
-
-
-def _failure_from_api_error(error: APIError) -> Failure:
-    error = _masked(error)
-    status = error.status
-    if status == 429:
-        transient, reach = True, Reach.NONE
-    elif status >= 500:
-        transient, reach = True, Reach.MAYBE
-    else:
-        transient, reach = False, Reach.ANSWERED
-    retry_after = _parse_retry_after(error.headers.get("retry-after")) if transient else None
-    return Failure(
-        error,
-        transient=transient,
-        reach=reach,
-        status=status,
-        trace_id=error.trace_id,
-        retry_after=retry_after,
-    )
-
 
 # --------------------------------------------------------------------------- the session
 
@@ -423,9 +266,10 @@ class Transport:
                 prepared = self._sign(call, request_id)
             remaining = deadline - loop.time()
             timeout = max(min(nominal, remaining), 0.001)
-            self._log_signed(call, prepared)
+            if self._debug_signing and logger.isEnabledFor(logging.DEBUG):
+                log_signed(call, prepared)
             if self._hooks.on_request:
-                await self._hooks.request(self._request_event(call, prepared, attempt))
+                await self._hooks.request(request_event(call, prepared, attempt))
 
             started = loop.time()
             outcome = await self._attempt(
@@ -434,32 +278,30 @@ class Transport:
             latency = loop.time() - started
 
             if isinstance(outcome, protocol.VerifiedResponse):
-                self._report(call, prepared, attempt, latency, outcome, None, None)
+                record = Attempt(call, prepared, attempt, latency, answer=outcome)
+                log_attempt(record)
                 if self._hooks.on_response:
-                    await self._hooks.response(
-                        self._response_event(call, prepared, attempt, latency, outcome, None, None)
-                    )
+                    await self._hooks.response(response_event(record))
                 return outcome
 
             failure = outcome
             if failure.reach is Reach.MAYBE:
                 maybe_request_id = prepared.request_id
-            delay: float | None = None
-            if should_retry(failure, call=call, attempt=attempt, policy=policy):
-                pause = retry_delay(failure, retry_number=attempt, policy=policy, rand=self._random)
-                # A retry is worth starting only if, after the pause, it still has time
-                # for a real round trip; one squeezed into the deadline's last
-                # milliseconds would replace the informative last error with a timeout.
-                worthwhile = min(nominal, _SHORTEST_WORTHWHILE_ATTEMPT)
-                if loop.time() + pause + worthwhile <= deadline:
-                    delay = pause
-            self._report(call, prepared, attempt, latency, None, failure, delay)
+            delay = next_delay(
+                failure,
+                call=call,
+                attempt=attempt,
+                policy=policy,
+                remaining=deadline - loop.time(),
+                nominal=nominal,
+                rand=self._random,
+            )
+            record = Attempt(call, prepared, attempt, latency, failure=failure, delay=delay)
+            log_attempt(record)
             if self._hooks.on_response:
-                await self._hooks.response(
-                    self._response_event(call, prepared, attempt, latency, None, failure, delay)
-                )
+                await self._hooks.response(response_event(record))
             if delay is None:
-                raise _final_error(failure, call, attempt, maybe_request_id)
+                raise final_error(failure, call, attempt, maybe_request_id)
             await self._sleep(delay)
 
     def _sign(self, call: Call, request_id: str | None) -> protocol.PreparedRequest:
@@ -497,7 +339,7 @@ class Transport:
                 request_id=prepared.request_id,
             )
         except APIError as error:
-            return _failure_from_api_error(error)
+            return failure_from_api_error(error)
         except (SignatureVerificationError, MalformedResponseError, DecryptionError) as error:
             return Failure(
                 error,
@@ -523,7 +365,7 @@ class Transport:
                 Failure(
                     ClientClosedError(
                         f"{self._name} was closed while {prepared.method} "
-                        f"{_path(prepared.target)} was in progress."
+                        f"{path_of(prepared.target)} was in progress."
                     ),
                     transient=False,
                     reach=Reach.NONE,
@@ -616,7 +458,7 @@ class Transport:
 
     def _oversized(self, status: int, prepared: protocol.PreparedRequest, size: int) -> Failure:
         error = TransportError(
-            f"the answer to {prepared.method} {_path(prepared.target)} (HTTP {status}) is "
+            f"the answer to {prepared.method} {path_of(prepared.target)} (HTTP {status}) is "
             f"larger than max_response_bytes={self._config.max_response_bytes} "
             f"({size}+ bytes) and was not read (request_id={prepared.request_id}).",
             request_id=prepared.request_id,
@@ -639,7 +481,7 @@ class Transport:
         # The exception type alone tells whether the request may have left: only a
         # failure to obtain a connection says certainly not; anything else is "maybe".
         not_sent = isinstance(exc, _CONNECT_ERRORS)
-        what = f"{prepared.method} {_path(prepared.target)}"
+        what = f"{prepared.method} {path_of(prepared.target)}"
         detail = redact(str(exc)) or type(exc).__name__
         if isinstance(exc, asyncio.TimeoutError):
             limit = (
@@ -666,162 +508,3 @@ class Transport:
             )
         error.__cause__ = exc
         return Failure(error, transient=True, reach=Reach.NONE if not_sent else Reach.MAYBE)
-
-    # ----------------------------------------------------------------- reporting
-
-    def _log_signed(self, call: Call, prepared: protocol.PreparedRequest) -> None:
-        if not (self._debug_signing and logger.isEnabledFor(logging.DEBUG)):
-            return
-        logger.debug(
-            "signed content for %s %s (request_id=%s):\n%s",
-            prepared.method,
-            redact(prepared.target),
-            prepared.request_id,
-            redact_sign_content(prepared.content_to_sign, app_auth_token=call.app_auth_token),
-            extra={
-                "alipay_request_id": prepared.request_id,
-                "alipay_sign_content": redact_sign_content(
-                    prepared.content_to_sign, app_auth_token=call.app_auth_token
-                ),
-            },
-        )
-
-    def _report(
-        self,
-        call: Call,
-        prepared: protocol.PreparedRequest,
-        attempt: int,
-        latency: float,
-        answer: protocol.VerifiedResponse | None,
-        failure: Failure | None,
-        delay: float | None,
-    ) -> None:
-        level = logging.INFO if failure is None else logging.WARNING
-        if not logger.isEnabledFor(level):
-            return
-        source = answer if answer is not None else failure
-        status = source.status if source is not None else None
-        trace_id = source.trace_id if source is not None else None
-        path = _path(prepared.target)
-        extra: dict[str, Any] = {
-            "alipay_operation": call.operation,
-            "alipay_method": prepared.method,
-            "alipay_path": path,
-            "alipay_status": status,
-            "alipay_latency": latency,
-            "alipay_attempt": attempt,
-            "alipay_request_id": prepared.request_id,
-            "alipay_trace_id": trace_id,
-            "alipay_out_biz_no": call.out_biz_no,
-        }
-        if failure is None:
-            extra["alipay_outcome"] = "ok"
-            logger.info(
-                "%s %s -> %s in %.1f ms (attempt %d, request_id=%s, trace_id=%s)",
-                prepared.method,
-                path,
-                status,
-                latency * 1000,
-                attempt,
-                prepared.request_id,
-                trace_id,
-                extra=extra,
-            )
-            return
-        error = failure.error
-        extra["alipay_outcome"] = "retry" if delay is not None else "error"
-        extra["alipay_error"] = type(error).__name__
-        then = f"retrying in {delay:.3f} s" if delay is not None else "giving up"
-        logger.warning(
-            "%s %s -> %s in %.1f ms (attempt %d, request_id=%s, trace_id=%s): %s; %s",
-            prepared.method,
-            path,
-            status if status is not None else type(error).__name__,
-            latency * 1000,
-            attempt,
-            prepared.request_id,
-            trace_id,
-            redact(str(error), secrets=(call.app_auth_token or "",)),
-            then,
-            extra=extra,
-        )
-
-    def _request_event(
-        self, call: Call, prepared: protocol.PreparedRequest, attempt: int
-    ) -> RequestEvent:
-        return RequestEvent(
-            operation=call.operation,
-            method=prepared.method,
-            path=_path(prepared.target),
-            target=redact(prepared.target),
-            attempt=attempt,
-            request_id=prepared.request_id,
-            out_biz_no=call.out_biz_no,
-            headers=redact_headers(prepared.headers),
-            body_size=len(prepared.body),
-        )
-
-    def _response_event(
-        self,
-        call: Call,
-        prepared: protocol.PreparedRequest,
-        attempt: int,
-        latency: float,
-        answer: protocol.VerifiedResponse | None,
-        failure: Failure | None,
-        delay: float | None,
-    ) -> ResponseEvent:
-        source = answer if answer is not None else failure
-        return ResponseEvent(
-            operation=call.operation,
-            method=prepared.method,
-            path=_path(prepared.target),
-            target=redact(prepared.target),
-            attempt=attempt,
-            request_id=prepared.request_id,
-            out_biz_no=call.out_biz_no,
-            status=source.status if source is not None else None,
-            trace_id=source.trace_id if source is not None else None,
-            latency=latency,
-            error=failure.error if failure is not None else None,
-            will_retry=delay is not None,
-        )
-
-
-def _path(target: str) -> str:
-    return target.partition("?")[0]
-
-
-def _final_error(
-    failure: Failure, call: Call, attempts: int, maybe_request_id: str | None
-) -> AlipayError:
-    """The error that ends a call once no attempt is left.
-
-    A state-changing call of which some attempt may have reached Alipay ends in
-    :class:`OutcomeUnknownError`, whatever the last attempt said (unless that answer
-    is a verification problem, which is reported as such): a later refusal or a failed
-    connection says nothing about what an earlier attempt did.
-    """
-    error = failure.error
-    if isinstance(error, (SignatureVerificationError, MalformedResponseError, DecryptionError)):
-        return error
-    if not (call.mutating and maybe_request_id is not None):
-        return error
-    what = call.operation or f"{call.method} {_path(call.target)}"
-    if call.out_biz_no:
-        advice = (
-            f"Repeat it with the same out_biz_no={call.out_biz_no!r} (Alipay then returns "
-            "the first result and changes nothing), or check its effect with query"
-        )
-    else:
-        advice = "Check its effect at Alipay before repeating it"
-    unknown = OutcomeUnknownError(
-        f"{what} may have taken effect at Alipay, but no usable answer arrived after "
-        f"{attempts} attempt{'s' if attempts != 1 else ''} (last: {type(error).__name__}; "
-        f"request_id={maybe_request_id}). {advice}.",
-        out_biz_no=call.out_biz_no,
-        request_id=maybe_request_id,
-        attempts=attempts,
-    )
-    unknown.__cause__ = error
-    return unknown

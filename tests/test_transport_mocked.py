@@ -257,15 +257,3 @@ def test_connect_timeouts_are_told_apart_from_read_timeouts() -> None:
         aiohttp.ClientPayloadError("truncated"),
     ):
         assert not isinstance(after_send, _CONNECT_ERRORS), after_send
-
-
-async def test_retry_after_http_date_and_garbage(key_config: AlipayConfig) -> None:
-    from alipay_voucher.transport import _parse_retry_after
-
-    assert _parse_retry_after("2") == 2.0
-    assert _parse_retry_after("0.5") == 0.5
-    assert _parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
-    assert _parse_retry_after("soon") is None
-    assert _parse_retry_after("-1") is None
-    assert _parse_retry_after("nan") is None
-    assert _parse_retry_after(None) is None
