@@ -25,14 +25,12 @@ import attrs
 
 from . import protocol
 from ._logging import redact
+from ._outcome import UNTRUSTED_ANSWER_ERRORS, untrusted_write
 from .config import RetryPolicy
 from .errors import (
     AlipayError,
     APIError,
-    DecryptionError,
-    MalformedResponseError,
     OutcomeUnknownError,
-    SignatureVerificationError,
 )
 
 __all__ = [
@@ -242,11 +240,20 @@ def final_error(
     A state-changing call of which some attempt may have reached Alipay
     (``maybe_request_id`` names the last such attempt) ends in
     :class:`OutcomeUnknownError`, whatever the last attempt said (unless that answer is
-    a verification problem, which is reported as such): a later refusal or a failed
+    a verification problem, which is reported as such, as outcome-unknown too when the
+    answer was a 2xx to a write: see ``_outcome``): a later refusal or a failed
     connection says nothing about what an earlier attempt did.
     """
     error = failure.error
-    if isinstance(error, (SignatureVerificationError, MalformedResponseError, DecryptionError)):
+    if isinstance(error, UNTRUSTED_ANSWER_ERRORS):
+        if call.mutating and failure.status is not None and 200 <= failure.status < 300:
+            return untrusted_write(
+                error,
+                operation=call.operation or f"{call.method} {call.path}",
+                status=failure.status,
+                out_biz_no=call.out_biz_no,
+                request_id=getattr(error, "request_id", None),
+            )
         return error
     if not (call.mutating and maybe_request_id is not None):
         return error

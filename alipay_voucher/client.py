@@ -27,11 +27,13 @@ import attrs
 
 from . import models, protocol
 from ._hooks import Hooks, RequestEvent, ResponseEvent
+from ._outcome import untrusted_write
 from .batch import Journal, Recipient, SendOutcome, send_many
 from .config import AlipayConfig, RetryPolicy
 from .errors import (
     AlipayError,
     ConfigurationError,
+    MalformedResponseError,
     OutcomeUnknownError,
     RequestValidationError,
     TransportTimeoutError,
@@ -522,7 +524,18 @@ class AsyncVoucherClient:
             request_id=answer.request_id,
             headers=answer.headers,
         )
-        result = from_json(op.response_type, answer.payload, info=info)
+        try:
+            result = from_json(op.response_type, answer.payload, info=info)
+        except MalformedResponseError as error:
+            if not op.mutating:
+                raise
+            raise untrusted_write(
+                error,
+                operation=op.name,
+                status=answer.status,
+                out_biz_no=call.out_biz_no,
+                request_id=answer.request_id,
+            ) from error
         if op.essential is not None and not getattr(result, op.essential):
             raise _answered_without(op.name, op.essential, call, answer)
         return result
