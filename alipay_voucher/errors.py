@@ -20,11 +20,13 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "DecryptionError",
+    "DedupeStoreError",
     "DuplicateNotificationError",
     "ErrorLink",
     "EventLoopMismatchError",
     "MalformedResponseError",
     "NotificationError",
+    "NotificationTooLargeError",
     "OutcomeUnknownError",
     "RequestValidationError",
     "SignatureVerificationError",
@@ -248,6 +250,18 @@ class OutcomeUnknownError(AlipayError):
 
 class NotificationError(AlipayError):
     """An inbound message was malformed, addressed to another app, or refused."""
+
+
+class NotificationTooLargeError(NotificationError):
+    """An inbound body is over the size limit; refused before any parsing."""
+
+
+class DedupeStoreError(AlipayError):
+    """The store that de-duplicates inbound messages could not be reached or used.
+
+    The message is then refused (HTTP 503) rather than handled unclaimed, and Alipay
+    delivers it again later.
+    """
 
 
 class StaleNotificationError(NotificationError):

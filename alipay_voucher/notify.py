@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as _dt
-import logging
-import time
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import attrs
@@ -26,31 +23,57 @@ import attrs
 from .config import AlipayConfig
 from .credentials import verify_sha256_rsa
 from .errors import (
-    DuplicateNotificationError,
     NotificationError,
+    NotificationTooLargeError,
     SignatureVerificationError,
     StaleNotificationError,
 )
 from .protocol import notification_sign_content, strict_json_loads
 
 if TYPE_CHECKING:
-    from aiohttp import web
+    from .dedupe import (
+        Claim,
+        DedupeStore,
+        Held,
+        MemoryDedupeStore,
+        SQLiteDedupeStore,
+    )
+    from .receiver import NotificationReceiver, Reply, aiohttp_handler
 
 __all__ = [
+    "MAX_BODY",
+    "MAX_PARAMS",
     "SUCCESS",
+    "Claim",
     "DedupeStore",
+    "Held",
     "MemoryDedupeStore",
     "Notification",
     "NotificationHub",
+    "NotificationReceiver",
+    "Reply",
+    "SQLiteDedupeStore",
     "aiohttp_handler",
     "parse_notification",
 ]
 
+_RECEIVER = frozenset({"NotificationReceiver", "Reply", "aiohttp_handler"})
+_STORES = frozenset({"Claim", "DedupeStore", "Held", "MemoryDedupeStore", "SQLiteDedupeStore"})
+
 SUCCESS = "success"
 """The exact acknowledgement body: 7 ASCII bytes, no quotes, no newline."""
 
-_log = logging.getLogger("alipay_voucher")
-_MAX_BODY = 1024 * 1024
+MAX_BODY = 64 * 1024
+"""Bytes a message body may have; a real one is under 2 KiB."""
+
+MAX_PARAMS = 64
+"""Parameters a message may have; a real one has about ten."""
+
+_SIGN_LENGTHS = range(88, 1025)
+"""Base64 lengths of a plausible RSA signature (512- to 6144-bit keys)."""
+
+_CHARSETS = {"utf-8": "utf-8", "utf8": "utf-8", "gbk": "gbk", "gb2312": "gbk"}
+"""The charsets a message may declare, and the codec that decodes each."""
 
 RawNotification = bytes | str | Mapping[str, Any]
 
@@ -94,65 +117,29 @@ class Notification:
         return tuple(keys)
 
 
-# --------------------------------------------------------------------------- dedupe
-
-
-class DedupeStore(Protocol):
-    """Remembers handled messages. Back it with a shared store (Redis, a database) when
-    several processes receive messages; the in-memory default serves one process.
-
-    ``seen`` is asked before handling and ``remember`` called only after the handler
-    succeeded, so a message whose handling failed is handled again on redelivery.
-    """
-
-    def seen(self, keys: Iterable[str]) -> bool: ...
-
-    def remember(self, keys: Iterable[str]) -> None: ...
-
-
-class MemoryDedupeStore:
-    """A bounded in-memory store; entries expire after ``ttl`` seconds (default 2 days,
-    longer than Alipay's redelivery window of about a day)."""
-
-    def __init__(self, *, max_entries: int = 100_000, ttl: float = 2 * 86400) -> None:
-        self._entries: OrderedDict[str, float] = OrderedDict()
-        self._max = max_entries
-        self._ttl = ttl
-
-    def seen(self, keys: Iterable[str]) -> bool:
-        now = time.monotonic()
-        for key in keys:
-            stamp = self._entries.get(key)
-            if stamp is not None and now - stamp < self._ttl:
-                return True
-        return False
-
-    def remember(self, keys: Iterable[str]) -> None:
-        now = time.monotonic()
-        for key in keys:
-            self._entries[key] = now
-            self._entries.move_to_end(key)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
 # --------------------------------------------------------------------------- parsing
 
 
 def _decode_form(raw: bytes | str) -> dict[str, str]:
-    """Decode the form body exactly once, in the charset the message declares."""
+    """Decode the form body exactly once, in the charset the message declares.
+
+    Every bound is checked before the work it protects: the size before anything,
+    the parameter count before splitting, so a hostile body costs microseconds.
+    """
+    if len(raw) > MAX_BODY:
+        raise NotificationTooLargeError(
+            f"the message body is over {MAX_BODY} bytes; refused (a real one is under 2 KiB)."
+        )
+    separators = raw.count(b"&") if isinstance(raw, bytes) else raw.count("&")
+    if separators >= MAX_PARAMS:
+        raise NotificationError(f"the message has more than {MAX_PARAMS} parameters; refused.")
     if isinstance(raw, str):
         text = raw
     else:
-        if len(raw) > _MAX_BODY:
-            raise NotificationError("the message body is larger than 1 MiB; refused.")
         charset = _declared_charset(raw)
         try:
             text = raw.decode(charset)
-        except (LookupError, ValueError):  # ValueError: UnicodeError, a NUL in the name
+        except ValueError:  # UnicodeDecodeError
             raise NotificationError(
                 f"the message body is not valid {charset} text; hand over the raw request "
                 "body exactly as received."
@@ -170,26 +157,49 @@ def _declared_charset(raw: bytes) -> str:
     for part in raw.split(b"&"):
         if part.startswith(b"charset="):
             value = part[8:].decode("ascii", "replace").strip().lower()
-            return {"utf8": "utf-8", "gbk": "gbk", "gb2312": "gbk"}.get(value, value or "utf-8")
+            codec = _CHARSETS.get(value or "utf-8")
+            if codec is None:
+                raise NotificationError(
+                    f"the message declares charset {shown(value)}; only UTF-8 and GBK are allowed."
+                )
+            return codec
     return "utf-8"
 
 
-def _single_values(pairs: Iterable[tuple[str, Any]]) -> dict[str, str]:
+def shown(value: object, limit: int = 40) -> str:
+    """``value`` fit for a log line: escaped by ``repr`` and cut to ``limit`` characters.
+
+    Everything taken from an unverified body goes through here, so a sender can
+    neither forge log lines nor write terminal escapes nor flood the log.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        return f"{text[:limit]!r}... ({len(text)} characters)"
+    return repr(text)
+
+
+def _single_values(pairs: Iterable[tuple[Any, Any]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in pairs:
         if isinstance(value, (list, tuple)):
             if len(value) != 1:
-                raise NotificationError(f"parameter {key!r} has {len(value)} values; expected one.")
+                raise NotificationError(
+                    f"parameter {shown(key)} has {len(value)} values; expected one."
+                )
             value = value[0]
         if not isinstance(key, str) or not isinstance(value, str):
-            raise NotificationError(f"parameter {key!r} is not text.")
+            raise NotificationError(f"parameter {shown(key)} is not text.")
         if key in out:
-            raise NotificationError(f"parameter {key!r} appears twice; refused.")
+            raise NotificationError(f"parameter {shown(key)} appears twice; refused.")
         out[key] = value
+        if len(out) > MAX_PARAMS:
+            raise NotificationError(f"the message has more than {MAX_PARAMS} parameters; refused.")
     return out
 
 
 def _mapping_params(raw: Mapping[str, Any]) -> dict[str, str]:
+    if len(raw) > MAX_PARAMS:
+        raise NotificationError(f"the message has more than {MAX_PARAMS} parameters; refused.")
     # Django's QueryDict and Werkzeug's MultiDict expose every value through lists().
     lists = getattr(raw, "lists", None)
     if callable(lists):
@@ -230,20 +240,27 @@ def parse_notification(
     config: AlipayConfig,
     *,
     max_age: float | None = None,
-    dedupe: DedupeStore | None = None,
     now: _dt.datetime | None = None,
 ) -> Notification:
     """Verify and parse one inbound message.
 
     ``raw`` is the request body as received (``bytes`` or ``str``), or an already
     parsed mapping. ``max_age`` (seconds) refuses messages older than that by their
-    ``utc_timestamp`` (off by default: Alipay redelivers for about a day). With
-    ``dedupe``, a message already handled raises :class:`DuplicateNotificationError`.
+    ``utc_timestamp`` (off by default: Alipay redelivers for about a day).
+
+    It does not de-duplicate: a message is delivered at least once, and possibly to
+    several workers at the same moment. :class:`NotificationReceiver` (and
+    :func:`aiohttp_handler`) claim each message in a shared store before the callback.
     """
     params = _mapping_params(raw) if isinstance(raw, Mapping) else _decode_form(raw)
     if "sign" not in params:
         raise SignatureVerificationError(
             "the message carries no sign parameter, so it cannot be from Alipay."
+        )
+    if len(params["sign"]) not in _SIGN_LENGTHS:
+        raise SignatureVerificationError(
+            f"the message's sign is {len(params['sign'])} characters long, not an RSA "
+            "signature; refused unverified."
         )
     if not verify_params(params, config):
         raise SignatureVerificationError(
@@ -265,11 +282,6 @@ def parse_notification(
                 f"the message is {age:.0f} s old, more than max_age={max_age:.0f} s; refused "
                 "as a possible replay."
             )
-    if dedupe is not None and dedupe.seen(notification.dedupe_keys):
-        raise DuplicateNotificationError(
-            f"message {notification.notify_id!r} was already handled.",
-            notification=notification,
-        )
     return notification
 
 
@@ -350,50 +362,15 @@ class NotificationHub:
             self._waiters.pop(activity_id, None)
 
 
-# --------------------------------------------------------------------------- web handler
+def __getattr__(name: str) -> Any:
+    # The receiver and the shared stores live in their own modules; importing them from
+    # here is the documented spelling, and costs nothing until they are asked for.
+    if name in _RECEIVER:
+        from . import receiver
 
-Callback = Callable[[Notification], Awaitable[None]]
+        return getattr(receiver, name)
+    if name in _STORES:
+        from . import dedupe
 
-
-def aiohttp_handler(
-    config: AlipayConfig,
-    callback: Callback,
-    *,
-    dedupe: DedupeStore | None = None,
-    max_age: float | None = None,
-    hub: NotificationHub | None = None,
-) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """An aiohttp.web handler: verify, await ``callback``, then answer ``success``.
-
-    ``success`` is sent only after the callback returned, so an exception in it makes
-    Alipay redeliver. A duplicate is acknowledged again without calling the callback.
-    A message that fails verification gets HTTP 400 and is never passed on.
-    """
-    from aiohttp import web
-
-    store: DedupeStore = dedupe if dedupe is not None else MemoryDedupeStore()
-
-    async def handle(request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        try:
-            notification = parse_notification(body, config, max_age=max_age, dedupe=store)
-        except DuplicateNotificationError:
-            return web.Response(text=SUCCESS, content_type="text/plain")
-        except (SignatureVerificationError, NotificationError) as exc:
-            _log.warning("refused an inbound message: %s", exc)
-            return web.Response(status=400, text="fail", content_type="text/plain")
-        try:
-            await callback(notification)
-        except Exception:
-            _log.exception(
-                "the notification callback failed for %s %s; Alipay will redeliver",
-                notification.msg_method,
-                notification.notify_id,
-            )
-            return web.Response(status=500, text="fail", content_type="text/plain")
-        store.remember(notification.dedupe_keys)
-        if hub is not None:
-            hub.publish(notification)
-        return web.Response(text=SUCCESS, content_type="text/plain")
-
-    return handle
+        return getattr(dedupe, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,12 +13,14 @@ from aiohttp.test_utils import TestClient, TestServer
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.errors import (
     AlipayError,
-    DuplicateNotificationError,
     NotificationError,
+    NotificationTooLargeError,
     SignatureVerificationError,
     StaleNotificationError,
 )
 from alipay_voucher.notify import (
+    MAX_BODY,
+    MAX_PARAMS,
     SUCCESS,
     MemoryDedupeStore,
     Notification,
@@ -191,31 +193,87 @@ def test_stale_message(key_config: AlipayConfig) -> None:
     assert parse_notification(form_body(params), key_config).utc_timestamp == sent
 
 
-def test_duplicates(key_config: AlipayConfig) -> None:
-    store = MemoryDedupeStore()
+# ------------------------------------------------------------------ bounded input
+
+
+def test_a_body_over_the_limit_is_refused_before_parsing(key_config: AlipayConfig) -> None:
+    body = form_body(signed_params("alipay.marketing.activity.message.created"))
+    padded = body + b"&pad=" + b"x" * (MAX_BODY - len(body))
+    with pytest.raises(NotificationTooLargeError, match="over 65536 bytes"):
+        parse_notification(padded, key_config)
+    with pytest.raises(NotificationTooLargeError):
+        parse_notification(padded.decode(), key_config)
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_too_many_parameters_are_refused_before_splitting(
+    key_config: AlipayConfig, as_text: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alipay_voucher.notify as notify
+
+    def no_parsing(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the form was parsed")
+
+    monkeypatch.setattr(notify, "parse_qsl", no_parsing)
+    body = "&".join(["a="] * (MAX_PARAMS + 1)) + "&sign=x"
+    with pytest.raises(NotificationError, match="more than 64 parameters"):
+        parse_notification(body if as_text else body.encode(), key_config)
+
+
+def test_too_many_parameters_in_a_mapping(key_config: AlipayConfig) -> None:
+    params = {f"p{i}": "" for i in range(MAX_PARAMS + 1)}
+    with pytest.raises(NotificationError, match="more than 64 parameters"):
+        parse_notification(params, key_config)
+
+
+def test_a_real_message_is_within_every_bound(key_config: AlipayConfig) -> None:
     params = signed_params("alipay.marketing.activity.message.created")
-    note = parse_notification(form_body(params), key_config, dedupe=store)
-    # Not remembered until handled: a failed handling is retried on redelivery.
-    parse_notification(form_body(params), key_config, dedupe=store)
-    store.remember(note.dedupe_keys)
-    with pytest.raises(DuplicateNotificationError) as info:
-        parse_notification(form_body(params), key_config, dedupe=store)
-    assert isinstance(info.value.notification, Notification)
-    # The same event redelivered under a new notify_id is still a duplicate.
-    again = signed_params("alipay.marketing.activity.message.created", notify_id="other")
-    with pytest.raises(DuplicateNotificationError):
-        parse_notification(form_body(again), key_config, dedupe=store)
+    extra = {f"x{i}": "v" for i in range(MAX_PARAMS - len(params))}
+    params = signed_params("alipay.marketing.activity.message.created", extra=extra)
+    assert len(params) == MAX_PARAMS
+    assert parse_notification(form_body(params), key_config).params["x0"] == "v"
 
 
-def test_dedupe_store_bounds() -> None:
-    store = MemoryDedupeStore(max_entries=2)
-    store.remember(["a"])
-    store.remember(["b"])
-    store.remember(["c"])
-    assert len(store) == 2 and not store.seen(["a"]) and store.seen(["c"])
-    expiring = MemoryDedupeStore(ttl=0)
-    expiring.remember(["a"])
-    assert not expiring.seen(["a"])
+@pytest.mark.parametrize("sign", ["", "QUJD", "A" * 1025])
+def test_an_implausible_sign_is_refused_before_verifying(
+    key_config: AlipayConfig, sign: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alipay_voucher.notify as notify
+
+    def no_verifying(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a signature was checked")
+
+    monkeypatch.setattr(notify, "verify_params", no_verifying)
+    params = signed_params("alipay.marketing.activity.message.created")
+    params["sign"] = sign
+    with pytest.raises(SignatureVerificationError):
+        parse_notification(form_body(params), key_config)
+
+
+@pytest.mark.parametrize("charset", ["GBK", "gb2312", "utf8", "UTF-8"])
+def test_allowed_charsets(key_config: AlipayConfig, charset: str) -> None:
+    params = signed_params("alipay.marketing.activity.message.created", extra={"charset": charset})
+    codec = "gbk" if charset.lower().startswith("gb") else "utf-8"
+    body = urlencode(params, encoding=codec).encode("ascii")
+    assert parse_notification(body, key_config).charset == charset
+
+
+def test_other_charsets_are_refused_and_never_shown_raw(key_config: AlipayConfig) -> None:
+    # Raw bytes, not percent-encoded: the charset is read before the form is decoded.
+    body = b"charset=x\x1b[31m\nFAKE log line" + b"y" * 500 + b"&sign=x"
+    with pytest.raises(NotificationError, match="only UTF-8 and GBK") as info:
+        parse_notification(body, key_config)
+    message = str(info.value)
+    assert "\x1b" not in message and "\n" not in message and len(message) < 200
+    assert "'x\\x1b[31m\\nfake" in message and "(520 characters)" in message
+
+
+@pytest.mark.parametrize("key", ["\x1b[2Jk\nx" * 30])
+def test_parameter_names_in_errors_are_escaped_and_cut(key_config: AlipayConfig, key: str) -> None:
+    with pytest.raises(NotificationError) as info:
+        parse_notification({key: ["a", "b"], "sign": "x"}, key_config)
+    message = str(info.value)
+    assert "\x1b" not in message and "\n" not in message and "(210 characters)" in message
 
 
 @pytest.mark.parametrize(
