@@ -555,18 +555,11 @@ class AsyncVoucherClient:
         mutating: bool,
         out_biz_no: str | None,
     ) -> Call:
-        config = self._config
-        encrypting = config.encrypt if encrypt is None else encrypt
-        if encrypting and config.encrypt_key is None:
-            raise ConfigurationError(
-                "encrypt=True needs an encrypt_key in the config: the AES key from the "
-                "Alipay console (接口内容加密方式)."
-            )
         if timeout is not None and not timeout > 0:
             raise RequestValidationError(
                 f"timeout must be a positive number of seconds, got {timeout!r}"
             )
-        body = protocol.encode_body(payload, encrypt_key=config.encrypt_key if encrypting else None)
+        body = protocol.prepare_body(self._config, payload, encrypt=encrypt)
         return Call(
             method=method,
             target=target,
@@ -575,7 +568,7 @@ class AsyncVoucherClient:
             app_auth_token=app_auth_token or None,
             request_id=request_id or None,
             timeout=timeout,
-            encrypted=encrypting,
+            encrypted=self._config.encrypt if encrypt is None else encrypt,
             idempotent=idempotent,
             mutating=mutating,
             out_biz_no=out_biz_no,

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import attrs
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from . import __version__
 from .aes import AESKey, load_aes_key
 from .credentials import (
     KeySource,
@@ -116,7 +117,7 @@ class AlipayConfig:
     trust_env: bool = False
     """Use HTTP(S)_PROXY / NO_PROXY from the environment (and ~/.netrc), as aiohttp does."""
     max_response_bytes: int = 8 * 1024 * 1024
-    user_agent: str = "alipay_voucher-python/0.1.0"
+    user_agent: str = f"alipay_voucher-python/{__version__}"
 
     # ----------------------------------------------------------------- constructors
 

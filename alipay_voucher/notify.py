@@ -28,7 +28,7 @@ from .errors import (
     SignatureVerificationError,
     StaleNotificationError,
 )
-from .protocol import notification_sign_content, strict_json_loads
+from .protocol import notification_sign_variants, strict_json_loads
 
 if TYPE_CHECKING:
     from .dedupe import (
@@ -221,14 +221,7 @@ def verify_params(params: Mapping[str, str], config: AlipayConfig) -> bool:
     if preferred is not None:
         keys.remove(preferred)
         keys.insert(0, preferred)
-    has_empty = any(value == "" for value in params.values())
-    variants = [(False, False), (True, False)]
-    if has_empty:
-        variants += [(False, True), (True, True)]
-    for include_sign_type, keep_empty in variants:
-        content = notification_sign_content(
-            params, include_sign_type=include_sign_type, keep_empty=keep_empty
-        ).encode("utf-8", "surrogatepass")  # a lone surrogate is simply a mismatch
+    for content in notification_sign_variants(params):
         for key in keys:
             if verify_sha256_rsa(key, content, signature):
                 return True

@@ -48,8 +48,10 @@ __all__ = [
     "new_request_id",
     "new_timestamp",
     "notification_sign_content",
+    "notification_sign_variants",
     "parse_authorization",
     "parse_error_body",
+    "prepare_body",
     "prepare_request",
     "process_response",
     "request_sign_content",
@@ -256,6 +258,18 @@ def encode_body(payload: Any, *, encrypt_key: aes.AESKey | None = None) -> Encod
     return EncodedBody(aes.encrypt(encrypt_key, plain), encrypted=True, plaintext=plain)
 
 
+def prepare_body(config: AlipayConfig, payload: Any, *, encrypt: bool | None = None) -> EncodedBody:
+    """A call's body as it will be signed and sent: serialised once, and AES-encrypted
+    when ``encrypt`` (default ``config.encrypt``) asks for it, which needs a key."""
+    encrypting = config.encrypt if encrypt is None else encrypt
+    if encrypting and config.encrypt_key is None:
+        raise ConfigurationError(
+            "encrypt=True needs an encrypt_key in the config: the AES key from the "
+            "Alipay console (接口内容加密方式)."
+        )
+    return encode_body(payload, encrypt_key=config.encrypt_key if encrypting else None)
+
+
 # --------------------------------------------------------------------------- signing
 
 
@@ -289,9 +303,14 @@ def request_sign_content(
     return content
 
 
-def response_sign_content(timestamp: str, nonce: str, body: str) -> str:
-    """The text a response signature covers (PROTOCOL 4.2)."""
-    return f"{timestamp}\n{nonce}\n{body}\n"
+def response_sign_content(timestamp: str, nonce: str, body: bytes | str) -> bytes:
+    """The bytes a response signature covers (PROTOCOL 4.2): the body exactly as received.
+
+    Header bytes that are not UTF-8 arrive as lone surrogates: "surrogatepass" makes
+    them bytes no Alipay signature covers (a failed check) instead of an error.
+    """
+    data = body if isinstance(body, bytes) else body.encode("utf-8")
+    return f"{timestamp}\n{nonce}\n".encode("utf-8", "surrogatepass") + data + b"\n"
 
 
 @attrs.define
@@ -389,18 +408,12 @@ def prepare_request(
     nonce: str | None = None,
     timestamp: str | None = None,
 ) -> PreparedRequest:
-    """Build the target, serialise (and maybe encrypt) the body, and sign: one call."""
-    encrypt = config.encrypt if encrypt is None else encrypt
-    if encrypt and config.encrypt_key is None:
-        raise ConfigurationError(
-            "encrypt=True needs an encrypt_key in the config (the console's AES key)."
-        )
-    body = encode_body(json_body, encrypt_key=config.encrypt_key if encrypt else None)
+    """Build the target, prepare the body, and sign: the client's steps in one call."""
     return sign_request(
         config,
         method,
         build_target(path, query),
-        body,
+        prepare_body(config, json_body, encrypt=encrypt),
         app_auth_token=app_auth_token,
         request_id=request_id,
         nonce=nonce,
@@ -540,10 +553,7 @@ def _verify_response(
             "configured. Alipay has probably rotated its certificate: download the current "
             "alipayCertPublicKey_RSA2.crt from the console and add it to alipay_cert."
         )
-    # Header bytes that are not UTF-8 arrive as lone surrogates: "surrogatepass" makes them
-    # bytes no Alipay signature covers (a failed check) instead of a UnicodeEncodeError.
-    content = f"{timestamp}\n{nonce}\n".encode("utf-8", "surrogatepass") + body + b"\n"
-    if not verify_sha256_rsa(key, content, signature):
+    if not verify_sha256_rsa(key, response_sign_content(timestamp, nonce, body), signature):
         raise fail(
             "the response signature does not verify, so the answer was not used. Check that "
             "alipay_public_key is Alipay's current public key (支付宝公钥) for this app, "
@@ -720,11 +730,10 @@ def sign_response(
     """The signature headers a gateway attaches to an answer."""
     nonce = nonce or os.urandom(16).hex()
     timestamp = timestamp or new_timestamp()
-    content = f"{timestamp}\n{nonce}\n".encode() + body + b"\n"
     headers = {
         "alipay-timestamp": timestamp,
         "alipay-nonce": nonce,
-        "alipay-signature": sign_sha256_rsa(signer, content),
+        "alipay-signature": sign_sha256_rsa(signer, response_sign_content(timestamp, nonce, body)),
     }
     if alipay_sn:
         headers["alipay-sn"] = alipay_sn
@@ -750,6 +759,24 @@ def notification_sign_content(
         if key not in excluded and (keep_empty or value != "")
     )
     return "&".join(f"{key}={value}" for key, value in pairs)
+
+
+def notification_sign_variants(params: Mapping[str, str]) -> list[bytes]:
+    """The bytes each rule Alipay is known to sign a message by covers, commonest first.
+
+    Rule V1 leaves ``sign_type`` out, rule V2 keeps it; empty values are dropped, and
+    (only when there are any) kept. A lone surrogate (an undecodable byte) is encoded
+    as such, so it is simply a mismatch.
+    """
+    rules = [(False, False), (True, False)]
+    if any(value == "" for value in params.values()):
+        rules += [(False, True), (True, True)]
+    return [
+        notification_sign_content(
+            params, include_sign_type=include_sign_type, keep_empty=keep_empty
+        ).encode("utf-8", "surrogatepass")
+        for include_sign_type, keep_empty in rules
+    ]
 
 
 def sign_notification(

@@ -52,8 +52,8 @@ def main() -> float:
     prepared = protocol.prepare_request(config, "POST", SEND_PATH, json_body=BODY)
     content = prepared.content_to_sign.encode()
     verify_content = protocol.response_sign_content(
-        answer_headers["alipay-timestamp"], answer_headers["alipay-nonce"], answer.decode()
-    ).encode()
+        answer_headers["alipay-timestamp"], answer_headers["alipay-nonce"], answer
+    )
     import base64
 
     signature = base64.b64decode(answer_headers["alipay-signature"])

@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from alipay_voucher import protocol
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.errors import (
     AlipayError,
@@ -160,7 +161,6 @@ def test_extra_parameter_signed_by_alipay_is_kept(key_config: AlipayConfig) -> N
 
 
 def test_empty_values_both_rules(key_config: AlipayConfig) -> None:
-    from alipay_voucher import protocol
 
     from .notify_helpers import ALIPAY_SIGNER
 
@@ -292,7 +292,6 @@ def test_malformed_bodies_raise_alipay_errors(key_config: AlipayConfig, body: by
 
 
 def test_malformed_biz_content_after_valid_signature(key_config: AlipayConfig) -> None:
-    from alipay_voucher import protocol
 
     from .notify_helpers import ALIPAY_SIGNER
 
@@ -351,3 +350,14 @@ async def test_handler_acks_only_after_callback(key_config: AlipayConfig) -> Non
 
 def test_success_constant() -> None:
     assert SUCCESS.encode() == b"success"
+
+
+def test_the_signed_variants_are_those_alipay_signs_by() -> None:
+    params = {"notify_id": "n-1", "sign_type": "RSA2", "msg_method": "m", "sign": "s"}
+    v1, v2 = protocol.notification_sign_variants(params)
+    assert v1 == b"msg_method=m&notify_id=n-1"
+    assert v2 == b"msg_method=m&notify_id=n-1&sign_type=RSA2"
+    # Empty values are dropped first, and (only when there are any) kept next.
+    with_empty = protocol.notification_sign_variants({**params, "charset": ""})
+    assert with_empty[:2] == [v1, v2]
+    assert with_empty[2:] == [b"charset=&" + v1, b"charset=&" + v2]

@@ -100,12 +100,11 @@ def test_accepted_responses_verify_and_parse(
         encrypted=case["name"].startswith("aes"),
         request_id="rid",
     )
-    assert (
-        protocol.response_sign_content(
-            case["headers"]["alipay-timestamp"], case["headers"]["alipay-nonce"], case["body"]
-        )
-        == case["content_to_verify"]
-    )
+    assert protocol.response_sign_content(
+        case["headers"]["alipay-timestamp"],
+        case["headers"]["alipay-nonce"],
+        case["body"].encode("utf-8"),
+    ) == case["content_to_verify"].encode("utf-8")
     assert result.payload == case["sdk_result"]["data"]
     assert result.status == case["sdk_result"]["responseHttpStatus"]
     assert result.trace_id == case["sdk_result"]["traceId"]

@@ -218,3 +218,15 @@ async def test_unknown_api_or_method(
     prepared = protocol.prepare_request(raw.config, method, path, json_body=None)
     status, _, body, _ = await raw.send(prepared)
     assert (status, _code(body)) == (400, "invalid-method")
+
+
+@pytest.mark.parametrize("text", ['{"activity_name": NaN}', '{"quantity": Infinity}', "[1]"])
+async def test_json_the_client_would_refuse_is_refused(
+    alipay_sandbox: Sandbox, http: aiohttp.ClientSession, text: str
+) -> None:
+    # The sandbox reads bodies with the client's own strict decoder: NaN and Infinity
+    # are Python's extensions, not JSON, and Alipay does not take them either.
+    raw = RawCaller(http, alipay_sandbox.config())
+    status, _, body, _ = await raw.send(_prepare(raw, json_body=text))
+    assert (status, _code(body)) == (400, "illegal-json")
+    assert not alipay_sandbox.book.activities

@@ -30,7 +30,6 @@ Refusals (status, code), checked in this order:
 from __future__ import annotations
 
 import collections
-import json
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -264,7 +263,7 @@ class Gateway:
             params = dict(parse_qsl(target.partition("?")[2], keep_blank_values=True))
             return self.book.query(params.get("activity_id")), ()
         try:
-            body = json.loads(text) if text.strip() else None
+            body = protocol.strict_json_loads(text) if text.strip() else None
         except ValueError:
             body = None
         if not isinstance(body, dict):
