@@ -23,6 +23,7 @@ _EXPORTS: dict[str, str] = {
     "Signer": "credentials",
     "AlipayError": "errors",
     "APIError": "errors",
+    "AnswerError": "errors",
     "ConfigurationError": "errors",
     "ClientClosedError": "errors",
     "EventLoopMismatchError": "errors",
@@ -50,6 +51,7 @@ __all__ = [
     "APIError",
     "AlipayConfig",
     "AlipayError",
+    "AnswerError",
     "AsyncVoucherClient",
     "CertificateExpiryWarning",
     "ClientClosedError",
@@ -86,6 +88,7 @@ if TYPE_CHECKING:
     from .credentials import Signer
     from .errors import (
         AlipayError,
+        AnswerError,
         APIError,
         ConfigurationError,
         DecryptionError,

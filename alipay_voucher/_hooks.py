@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -89,15 +89,26 @@ class ResponseEvent:
 RequestHook = Callable[[RequestEvent], Awaitable[None] | None]
 ResponseHook = Callable[[ResponseEvent], Awaitable[None] | None]
 
-_F = TypeVar("_F")
 
-
-def _as_tuple(value: _F | Iterable[_F] | None) -> tuple[_F, ...]:
+def _as_tuple(value: Any) -> tuple[Any, ...]:
     if value is None:
         return ()
     if callable(value):
         return (value,)
-    return tuple(value)  # type: ignore[arg-type]
+    return tuple(value)
+
+
+# One converter per field, each with the concrete type a caller passes: attrs gives the
+# converter's parameter type to ``__init__``, and a generic one left mypy unable to
+# accept ``Hooks(on_response=record)``.
+def _request_hooks(value: RequestHook | Iterable[RequestHook] | None) -> tuple[RequestHook, ...]:
+    return _as_tuple(value)
+
+
+def _response_hooks(
+    value: ResponseHook | Iterable[ResponseHook] | None,
+) -> tuple[ResponseHook, ...]:
+    return _as_tuple(value)
 
 
 @attrs.frozen
@@ -113,8 +124,8 @@ class Hooks:
         client = AsyncVoucherClient(config, hooks=Hooks(on_response=record))
     """
 
-    on_request: tuple[RequestHook, ...] = attrs.field(default=(), converter=_as_tuple)
-    on_response: tuple[ResponseHook, ...] = attrs.field(default=(), converter=_as_tuple)
+    on_request: tuple[RequestHook, ...] = attrs.field(default=(), converter=_request_hooks)
+    on_response: tuple[ResponseHook, ...] = attrs.field(default=(), converter=_response_hooks)
 
     def __bool__(self) -> bool:
         return bool(self.on_request or self.on_response)

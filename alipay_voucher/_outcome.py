@@ -96,4 +96,3 @@ def _build(kind: type[_UntrustedWrite], message: str, state: dict[str, Any]) -> 
     Exception.__init__(made, message)
     made.__dict__.update(state)
     return made
-

@@ -20,6 +20,7 @@ import math
 import random
 import time
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -29,6 +30,7 @@ from ._outcome import UNTRUSTED_ANSWER_ERRORS, untrusted_write
 from .config import RetryPolicy
 from .errors import (
     AlipayError,
+    AnswerError,
     APIError,
     OutcomeUnknownError,
 )
@@ -270,8 +272,21 @@ def final_error(
         f"{attempts} attempt{'s' if attempts != 1 else ''} (last: {type(error).__name__}; "
         f"request_id={maybe_request_id}). {advice}.",
         out_biz_no=call.out_biz_no,
-        request_id=maybe_request_id,
         attempts=attempts,
+        request_id=maybe_request_id,
+        **_answer_fields(error),
     )
     unknown.__cause__ = error
     return unknown
+
+
+def _answer_fields(error: BaseException) -> dict[str, Any]:
+    """What the last attempt's error knows of its answer, for the error that ends the call."""
+    if not isinstance(error, AnswerError):
+        return {}
+    return {
+        "status": error.status,
+        "code": error.code,
+        "trace_id": error.trace_id,
+        "body": error.body,
+    }

@@ -39,7 +39,7 @@ from .errors import (
     TransportTimeoutError,
 )
 from .models import UNSET, ResponseInfo
-from .models.converter import from_json, request_to_json
+from .models._convert import from_json, request_to_json
 from .transport import Call, ClientClosedError, EventLoopMismatchError, Transport
 
 if TYPE_CHECKING:
@@ -587,6 +587,8 @@ def _answered_without(
         f"out_biz_no={call.out_biz_no!r} (Alipay then returns the first result and changes "
         "nothing) to get the id.",
         out_biz_no=call.out_biz_no,
+        status=answer.status,
+        trace_id=answer.trace_id,
         request_id=answer.request_id,
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
@@ -59,6 +59,31 @@ class CertificateExpiryWarning(UserWarning):
     """A configured certificate expires within 30 days: download its successor soon."""
 
 
+def _number(
+    *, at_least: float | None = None, above: float | None = None, whole: bool = False
+) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """An attrs validator: a real number (an ``int`` when ``whole``) within the bound,
+    else :class:`ConfigurationError` naming the setting. It runs in the constructor, so
+    ``attrs.evolve`` and ``with_options`` check every change as well."""
+    kinds: tuple[type, ...] = (int,) if whole else (int, float)
+    if at_least is not None:
+        bound = f"at least {at_least:g}"
+    else:
+        bound = "a positive number" if above == 0 else f"above {above:g}"
+
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        ok = isinstance(value, kinds) and not isinstance(value, bool)
+        if ok and at_least is not None:
+            ok = value >= at_least
+        if ok and above is not None:
+            ok = value > above
+        if not ok:
+            kind = "a whole number" if whole else "a number"
+            raise ConfigurationError(f"{attribute.name} must be {kind}, {bound}; got {value!r}.")
+
+    return check
+
+
 @attrs.frozen(kw_only=True)
 class RetryPolicy:
     """How failed attempts are repeated.
@@ -71,11 +96,11 @@ class RetryPolicy:
     ``max_attempts=1`` switches retries off.
     """
 
-    max_attempts: int = attrs.field(default=3, validator=attrs.validators.ge(1))
-    initial_backoff: float = attrs.field(default=0.2, validator=attrs.validators.ge(0))
-    max_backoff: float = attrs.field(default=5.0, validator=attrs.validators.ge(0))
-    multiplier: float = attrs.field(default=2.0, validator=attrs.validators.ge(1))
-    deadline: float = attrs.field(default=60.0, validator=attrs.validators.gt(0))
+    max_attempts: int = attrs.field(default=3, validator=_number(at_least=1, whole=True))
+    initial_backoff: float = attrs.field(default=0.2, validator=_number(at_least=0))
+    max_backoff: float = attrs.field(default=5.0, validator=_number(at_least=0))
+    multiplier: float = attrs.field(default=2.0, validator=_number(at_least=1))
+    deadline: float = attrs.field(default=60.0, validator=_number(above=0))
 
     @classmethod
     def disabled(cls, *, deadline: float = 60.0) -> RetryPolicy:
@@ -91,12 +116,75 @@ def _hidden(_: object) -> str:
     return "<hidden>"
 
 
+def _check_app_id(app_id: str) -> str:
+    if not isinstance(app_id, str) or not app_id.strip():
+        raise ConfigurationError(
+            "app_id must be the app's id from the Alipay console, e.g. '2021...'."
+        )
+    app_id = app_id.strip()
+    if not app_id.isdigit():
+        raise ConfigurationError(
+            f"app_id must be digits only (the APPID shown in the Alipay console), got {app_id!r}."
+        )
+    return app_id
+
+
+def _check_base_url(base_url: str) -> str:
+    if not isinstance(base_url, str):
+        raise ConfigurationError(
+            f"base_url must be a string such as {PRODUCTION_URL!r}, got {type(base_url).__name__}."
+        )
+    url = _PRESETS.get(base_url, base_url).rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigurationError(
+            f"base_url must be an http(s) URL such as {PRODUCTION_URL!r} (or 'production' / "
+            f"'sandbox'), got {base_url!r}."
+        )
+    if parts.path or parts.query:
+        hint = (
+            " The v2 gateway address gateway.do does not serve v3 APIs."
+            if "gateway.do" in parts.path
+            else ""
+        )
+        raise ConfigurationError(
+            f"base_url must be the host only, without a path: use "
+            f"{parts.scheme}://{parts.netloc!s}.{hint}"
+        )
+    return url
+
+
+def _seconds(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConfigurationError(
+            f"{attribute.name} must be a positive number of seconds, got {value!r}."
+        )
+
+
+def _retry_policy(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, RetryPolicy):
+        raise ConfigurationError(
+            f"retry must be a RetryPolicy, got {value!r}; use RetryPolicy.disabled() for "
+            "a single attempt."
+        )
+
+
+def _encrypt_needs_key(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value and instance.encrypt_key is None:
+        raise ConfigurationError(
+            "encrypt=True needs encrypt_key: the AES key from the Alipay console "
+            "(接口内容加密方式)."
+        )
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class AlipayConfig:
     """Credentials and settings of one Alipay app. Build it with :meth:`key_mode`,
-    :meth:`cert_mode` or :meth:`from_env`; the constructor itself does no checking."""
+    :meth:`cert_mode` or :meth:`from_env`, which load and cross-check the key material;
+    the settings themselves are checked by the constructor, so :meth:`with_options`
+    (and ``attrs.evolve``) checks each change too."""
 
-    app_id: str
+    app_id: str = attrs.field(converter=_check_app_id)
     mode: Literal["key", "cert"]
     signer: Signer = attrs.field(repr=_hidden)
     alipay_public_keys: Mapping[str, rsa.RSAPublicKey] = attrs.field(repr=False)
@@ -106,17 +194,19 @@ class AlipayConfig:
     app_cert_sn: str | None = None
     alipay_root_cert_sn: str | None = None
     encrypt_key: AESKey | None = attrs.field(default=None, repr=_hidden)
-    encrypt: bool = False
+    encrypt: bool = attrs.field(default=False, validator=_encrypt_needs_key)
     """Encrypt request bodies (and expect encrypted answers) unless a call says otherwise."""
-    base_url: str = PRODUCTION_URL
-    connect_timeout: float = 5.0
-    timeout: float = 15.0
+    base_url: str = attrs.field(default=PRODUCTION_URL, converter=_check_base_url)
+    connect_timeout: float = attrs.field(default=5.0, validator=_seconds)
+    timeout: float = attrs.field(default=15.0, validator=_seconds)
     """Seconds one attempt may take, from sending to the last byte of the answer."""
-    retry: RetryPolicy = RetryPolicy()
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy, validator=_retry_policy)
     proxy: str | None = None
     trust_env: bool = False
     """Use HTTP(S)_PROXY / NO_PROXY from the environment (and ~/.netrc), as aiohttp does."""
-    max_response_bytes: int = 8 * 1024 * 1024
+    max_response_bytes: int = attrs.field(
+        default=8 * 1024 * 1024, validator=_number(at_least=1, whole=True)
+    )
     user_agent: str = f"alipay_voucher-python/{__version__}"
 
     # ----------------------------------------------------------------- constructors
@@ -159,10 +249,10 @@ class AlipayConfig:
             alipay_public_keys={"": alipay_key},
             default_alipay_sn="",
             encrypt_key=aes,
-            encrypt=_encrypt_flag(encrypt, aes),
-            base_url=_check_base_url(base_url),
-            connect_timeout=_positive("connect_timeout", connect_timeout),
-            timeout=_positive("timeout", timeout),
+            encrypt=aes is not None if encrypt is None else encrypt,
+            base_url=base_url,
+            connect_timeout=connect_timeout,
+            timeout=timeout,
             retry=retry or RetryPolicy(),
             proxy=proxy,
             trust_env=trust_env,
@@ -271,10 +361,10 @@ class AlipayConfig:
             app_cert_sn=cert_sn(app_certificate),
             alipay_root_cert_sn=root_sn,
             encrypt_key=aes,
-            encrypt=_encrypt_flag(encrypt, aes),
-            base_url=_check_base_url(base_url),
-            connect_timeout=_positive("connect_timeout", connect_timeout),
-            timeout=_positive("timeout", timeout),
+            encrypt=aes is not None if encrypt is None else encrypt,
+            base_url=base_url,
+            connect_timeout=connect_timeout,
+            timeout=timeout,
             retry=retry or RetryPolicy(),
             proxy=proxy,
             trust_env=trust_env,
@@ -330,9 +420,14 @@ class AlipayConfig:
     # ----------------------------------------------------------------- helpers
 
     def with_options(self, **changes: Any) -> AlipayConfig:
-        """A copy with some settings changed (``base_url``, timeouts, ``retry``, ...)."""
-        if "base_url" in changes:
-            changes["base_url"] = _check_base_url(str(changes["base_url"]))
+        """A copy with some settings changed (``base_url``, timeouts, ``retry``, ...),
+        each checked as when the config was built."""
+        unknown = sorted(set(changes) - {a.name for a in attrs.fields(AlipayConfig)})
+        if unknown:
+            raise ConfigurationError(
+                f"with_options got unknown setting(s) {', '.join(unknown)}; the settings are "
+                f"{', '.join(a.name for a in attrs.fields(AlipayConfig))}."
+            )
         return attrs.evolve(self, **changes)
 
     def alipay_key_for(self, alipay_sn: str | None) -> rsa.RSAPublicKey | None:
@@ -366,19 +461,6 @@ class AlipayConfig:
 
 
 # --------------------------------------------------------------------------- checks
-
-
-def _check_app_id(app_id: str) -> str:
-    if not isinstance(app_id, str) or not app_id.strip():
-        raise ConfigurationError(
-            "app_id must be the app's id from the Alipay console, e.g. '2021...'."
-        )
-    app_id = app_id.strip()
-    if not app_id.isdigit():
-        raise ConfigurationError(
-            f"app_id must be digits only (the APPID shown in the Alipay console), got {app_id!r}."
-        )
-    return app_id
 
 
 def _resolve_signer(
@@ -469,39 +551,3 @@ def _check_validity(what: str, certificate: x509.Certificate, now: _dt.datetime)
 
 def _load_aes(encrypt_key: str | bytes | AESKey | None) -> AESKey | None:
     return None if encrypt_key is None else load_aes_key(encrypt_key)
-
-
-def _encrypt_flag(encrypt: bool | None, key: AESKey | None) -> bool:
-    if encrypt and key is None:
-        raise ConfigurationError(
-            "encrypt=True needs encrypt_key: the AES key from the Alipay console "
-            "(接口内容加密方式)."
-        )
-    return key is not None if encrypt is None else encrypt
-
-
-def _positive(name: str, value: float) -> float:
-    if not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}.")
-    return float(value)
-
-
-def _check_base_url(base_url: str) -> str:
-    url = _PRESETS.get(base_url, base_url).rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigurationError(
-            f"base_url must be an http(s) URL such as {PRODUCTION_URL!r} (or 'production' / "
-            f"'sandbox'), got {base_url!r}."
-        )
-    if parts.path or parts.query:
-        hint = (
-            " The v2 gateway address gateway.do does not serve v3 APIs."
-            if "gateway.do" in parts.path
-            else ""
-        )
-        raise ConfigurationError(
-            f"base_url must be the host only, without a path: use "
-            f"{parts.scheme}://{parts.netloc!s}.{hint}"
-        )
-    return url

@@ -1,10 +1,13 @@
 """The exception tree.
 
 Every error a caller can see derives from :class:`AlipayError`, so ``except AlipayError``
-is always enough. Errors that come from an HTTP exchange carry what is needed to
-triage them in one step (status, code, trace id, request id, raw body), and every
-message says what to do next. No message ever contains key material, signatures or
-the ``Authorization`` header.
+is always enough. Errors about an answer (or its absence) derive from :class:`AnswerError` and carry
+what is needed to triage them in one step (status, code, trace id, request id, raw
+body, each ``None``/empty where unknown), and every message says what to do next. No
+message ever contains key material, signatures or the ``Authorization`` header.
+
+Every error pickles and unpickles with its fields, so that a multiprocessing worker or
+a task queue can hand it on.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import attrs
 __all__ = [
     "APIError",
     "AlipayError",
+    "AnswerError",
     "ClientClosedError",
     "ConfigurationError",
     "DecryptionError",
@@ -38,6 +42,17 @@ __all__ = [
 
 class AlipayError(Exception):
     """Base of every error raised by this package."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default rebuilds an exception as ``cls(*args)``, which fails for the
+        # keyword-only fields of the subclasses: rebuild from the message and the fields.
+        return (_rebuild, (type(self), self.args), self.__dict__.copy())
+
+
+def _rebuild(cls: type[AlipayError], args: tuple[Any, ...]) -> AlipayError:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
 
 
 class ClientClosedError(AlipayError, RuntimeError):
@@ -73,6 +88,33 @@ class RequestValidationError(AlipayError, ValueError):
         self.field = field
 
 
+class AnswerError(AlipayError):
+    """An error about an answer from Alipay, or about its absence.
+
+    ``status`` (the HTTP status), ``code`` (Alipay's error code), ``trace_id``
+    (``alipay-trace-id``), ``request_id`` (this SDK's ``alipay-request-id``) and ``body``
+    (the raw bytes received) are set wherever they are known, and ``None`` (``b""`` for
+    ``body``) otherwise. Quote ``trace_id`` and ``request_id`` to Alipay's support.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        trace_id: str | None = None,
+        request_id: str | None = None,
+        body: bytes = b"",
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.trace_id = trace_id
+        self.request_id = request_id
+        self.body = body
+
+
 @attrs.frozen
 class ErrorLink:
     """One entry of an error body's ``links``: a troubleshooting URL and its caption."""
@@ -81,7 +123,7 @@ class ErrorLink:
     desc: str | None = None
 
 
-class APIError(AlipayError):
+class APIError(AnswerError):
     """Alipay answered with an HTTP error status (>= 400).
 
     ``code`` is Alipay's error code (kebab-case for platform errors such as
@@ -89,6 +131,8 @@ class APIError(AlipayError):
     ``INVALID_PARAMETER``); ``body`` holds the raw bytes that were received.
     Error bodies are usually unsigned, so treat their content as information, not proof.
     """
+
+    status: int
 
     def __init__(
         self,
@@ -103,50 +147,46 @@ class APIError(AlipayError):
         headers: Mapping[str, str] | None = None,
         verified: bool = False,
     ) -> None:
-        self.status = status
-        self.code = code
         self.message = message
         self.links = links
-        self.trace_id = trace_id
-        self.request_id = request_id
-        self.body = body
         self.headers: Mapping[str, str] = dict(headers or {})
         self.verified = verified
-        super().__init__(self._describe())
+        super().__init__(
+            _describe(status, code, message, trace_id, request_id),
+            status=status,
+            code=code,
+            trace_id=trace_id,
+            request_id=request_id,
+            body=body,
+        )
 
     @property
     def hint(self) -> str | None:
         """A suggestion for the commonest gateway codes, or ``None``."""
         return _HINTS.get(self.code or "")
 
-    def _describe(self) -> str:
-        parts = [f"HTTP {self.status}"]
-        if self.code:
-            parts.append(self.code)
-        text = " ".join(parts)
-        if self.message:
-            text += f": {self.message}"
-        extras = []
-        if self.trace_id:
-            extras.append(f"trace_id={self.trace_id}")
-        if self.request_id:
-            extras.append(f"request_id={self.request_id}")
-        if extras:
-            text += f" ({', '.join(extras)})"
-        hint = self.hint
-        if hint:
-            text += f". Hint: {hint}"
-        return text
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_api_error, (type(self), self.__dict__.copy()))
-
-
-def _rebuild_api_error(cls: type[APIError], state: dict[str, Any]) -> APIError:
-    error = cls.__new__(cls)
-    error.__dict__.update(state)
-    Exception.__init__(error, error._describe())
-    return error
+def _describe(
+    status: int,
+    code: str | None,
+    message: str | None,
+    trace_id: str | None,
+    request_id: str | None,
+) -> str:
+    text = f"HTTP {status} {code}" if code else f"HTTP {status}"
+    if message:
+        text += f": {message}"
+    extras = []
+    if trace_id:
+        extras.append(f"trace_id={trace_id}")
+    if request_id:
+        extras.append(f"request_id={request_id}")
+    if extras:
+        text += f" ({', '.join(extras)})"
+    hint = _HINTS.get(code or "")
+    if hint:
+        text += f". Hint: {hint}"
+    return text
 
 
 _HINTS: dict[str, str] = {
@@ -173,65 +213,32 @@ _HINTS: dict[str, str] = {
 }
 
 
-class SignatureVerificationError(AlipayError):
+class SignatureVerificationError(AnswerError):
     """A response or notification failed signature verification; it was not used."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        trace_id: str | None = None,
-        request_id: str | None = None,
-        body: bytes = b"",
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.trace_id = trace_id
-        self.request_id = request_id
-        self.body = body
 
-
-class DecryptionError(AlipayError):
+class DecryptionError(AnswerError):
     """A verified response body could not be AES-decrypted with the configured key."""
 
 
-class MalformedResponseError(AlipayError):
+class MalformedResponseError(AnswerError):
     """A verified response was not the JSON object the API promises."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        trace_id: str | None = None,
-        request_id: str | None = None,
-        body: bytes = b"",
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.trace_id = trace_id
-        self.request_id = request_id
-        self.body = body
 
-
-class TransportError(AlipayError):
+class TransportError(AnswerError):
     """The HTTP exchange failed: connection refused or reset, truncated answer, timeout."""
-
-    def __init__(self, message: str, *, request_id: str | None = None) -> None:
-        super().__init__(message)
-        self.request_id = request_id
 
 
 class TransportTimeoutError(TransportError):
     """A per-attempt timeout or the overall deadline expired."""
 
 
-class OutcomeUnknownError(AlipayError):
-    """A mutating call may have taken effect at Alipay, but no answer arrived.
+class OutcomeUnknownError(AnswerError):
+    """A mutating call may have taken effect at Alipay, but no usable answer arrived.
 
     Repeat the call with the same ``out_biz_no`` (Alipay then returns the first
-    result and changes nothing) or check with ``query``.
+    result and changes nothing) or check with ``query``. ``status``, ``code``,
+    ``trace_id`` and ``body`` are those of the last answer, when one arrived.
     """
 
     def __init__(
@@ -239,12 +246,12 @@ class OutcomeUnknownError(AlipayError):
         message: str,
         *,
         out_biz_no: str | None,
-        request_id: str | None = None,
         attempts: int = 1,
+        **answer: Any,
     ) -> None:
-        super().__init__(message)
+        """``answer`` holds the keyword arguments of :class:`AnswerError`."""
+        super().__init__(message, **answer)
         self.out_biz_no = out_biz_no
-        self.request_id = request_id
         self.attempts = attempts
 
 

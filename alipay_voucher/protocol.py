@@ -497,9 +497,14 @@ def process_response(
 
     text = _decode_text(body, status, trace_id, request_id)
     if _is_ciphertext(text, lowered, encrypted, config):
-        if config.encrypt_key is None:
-            raise DecryptionError("the answer is encrypted but no encrypt_key is configured.")
-        text = aes.decrypt(config.encrypt_key, text)
+        try:
+            if config.encrypt_key is None:
+                raise DecryptionError("the answer is encrypted but no encrypt_key is configured.")
+            text = aes.decrypt(config.encrypt_key, text)
+        except DecryptionError as error:
+            raise DecryptionError(
+                str(error), status=status, trace_id=trace_id, request_id=request_id, body=body
+            ) from None
     payload = _parse_object(text, status, trace_id, request_id, body)
     return VerifiedResponse(
         status=status,

@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from alipay_voucher.config import (
@@ -109,6 +110,50 @@ def test_with_options_checks_url() -> None:
     assert config.with_options(timeout=3.0).timeout == 3.0
     with pytest.raises(ConfigurationError):
         config.with_options(base_url="ftp://x")
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"retry": None}, "retry must be a RetryPolicy.*RetryPolicy.disabled"),
+        ({"timeout": -1}, "timeout must be a positive number of seconds, got -1"),
+        ({"connect_timeout": 0}, "connect_timeout must be a positive number"),
+        ({"timeout": "15"}, "timeout must be a positive number"),
+        ({"timeout": float("nan")}, "timeout must be a positive number"),
+        ({"max_response_bytes": 0}, "max_response_bytes must be a whole number, at least 1"),
+        ({"encrypt": True}, "encrypt=True needs encrypt_key"),
+        ({"app_id": "abc"}, "app_id must be digits only"),
+        ({"base_url": None}, "base_url must be a string"),
+        ({"timeot": 3}, "unknown setting.*timeot.*timeout"),
+    ],
+)
+def test_with_options_checks_every_change(changes: dict[str, Any], match: str) -> None:
+    config = _key_mode()
+    with pytest.raises(ConfigurationError, match=match):
+        config.with_options(**changes)
+
+
+def test_the_constructor_checks_what_with_options_checks() -> None:
+    config = _key_mode()
+    with pytest.raises(ConfigurationError, match="timeout must be"):
+        attrs.evolve(config, timeout=0)
+    assert config.with_options(timeout=2).timeout == 2
+    assert config.with_options(base_url="sandbox").base_url == SANDBOX_URL
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"max_attempts": 0}, "max_attempts must be a whole number, at least 1; got 0"),
+        ({"max_attempts": 1.5}, "max_attempts must be a whole number"),
+        ({"deadline": 0}, "deadline must be a number, a positive number; got 0"),
+        ({"multiplier": 0.5}, "multiplier must be a number, at least 1"),
+        ({"initial_backoff": -1}, "initial_backoff must be a number, at least 0"),
+    ],
+)
+def test_retry_policy_refuses_bad_settings(changes: dict[str, Any], match: str) -> None:
+    with pytest.raises(ConfigurationError, match=match):
+        RetryPolicy(**changes)
 
 
 def test_from_env_key_mode(aes_key_b64: str) -> None:

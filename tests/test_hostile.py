@@ -55,9 +55,9 @@ from alipay_voucher.models import (
     VoucherStopResponse,
 )
 from alipay_voucher.models._base import Model
+from alipay_voucher.models._convert import from_json
 from alipay_voucher.models._enums import OpenEnum
 from alipay_voucher.models._unset import Unset
-from alipay_voucher.models.converter import from_json
 from alipay_voucher.notify import Notification, parse_notification
 from alipay_voucher.sync import VoucherClient
 from tests.conftest import APP_ID, KEYS, load_vector

@@ -131,3 +131,18 @@ def test_output_is_a_fresh_dict_each_time() -> None:
     first = to_json(response)
     first["belong_merchant_info"]["merchant_id"] = "changed"
     assert to_json(response)["belong_merchant_info"]["merchant_id"] == "P"
+
+
+def test_converter_names_one_thing_the_cattrs_converter() -> None:
+    import importlib.util
+
+    import cattrs
+
+    from alipay_voucher import models
+
+    assert importlib.util.find_spec("alipay_voucher.models.converter") is None
+    importlib.import_module("alipay_voucher.models._convert")
+    assert isinstance(models.converter, cattrs.Converter)
+    from alipay_voucher.models import converter
+
+    assert converter is models.converter

@@ -119,6 +119,9 @@ async def test_mutating_call_with_exhausted_5xx_has_unknown_outcome(
     assert isinstance(caught.value.__cause__, APIError)
     assert caught.value.__cause__.status == 502
     assert caught.value.out_biz_no in str(caught.value)
+    # the last answer's facts are on the error itself, as on every AnswerError
+    assert (caught.value.status, caught.value.code) == (502, "bad-gateway")
+    assert caught.value.body == caught.value.__cause__.body != b""
 
 
 async def test_query_never_raises_outcome_unknown(

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..client import AsyncVoucherClient
     from ..errors import AlipayError
-    from ..models.converter import to_json
+    from ..models._convert import to_json
 
     async def fetch() -> dict[str, Any]:
         async with AsyncVoucherClient(load_config(os.environ)) as client:

@@ -29,20 +29,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._base import EMPTY, Model, RequestModel, ResponseInfo, ResponseModel
+from ._convert import from_json, request_to_json, to_json
 from ._enums import OpenEnum
 from ._generated_index import MODULES as _GENERATED_MODULES
 from ._time import BEIJING
 from ._unset import UNSET, Unset
 from .checks import check_request
-from .converter import from_json, request_to_json, to_json
-
-# Importing the submodule above bound its name here; drop that binding so that the name
-# means the cattrs converter, built by the first lookup, as it always has.
-del globals()["converter"]
 
 if TYPE_CHECKING:
+    from ._convert import converter
     from ._generated import *  # noqa: F403 - the generated models, enums and registries
-    from .converter import converter
     from .messages import (
         MESSAGE_TYPES,
         ActivityAppendedMessage,
@@ -58,7 +54,7 @@ if TYPE_CHECKING:
         parse_message,
     )
 
-_LAZY: dict[str, str] = {**_GENERATED_MODULES, "converter": "converter"}
+_LAZY: dict[str, str] = {**_GENERATED_MODULES, "converter": "_convert"}
 """Name -> the submodule that defines it, for the names imported on first use; the other
 names of ``__all__`` not imported above are the message models of ``messages``."""
 

@@ -22,8 +22,8 @@ import attrs
 
 from ..errors import MalformedResponseError
 from ._base import Model
+from ._convert import from_json
 from ._unset import UNSET, Unset
-from .converter import from_json
 
 __all__ = [
     "MESSAGE_TYPES",
