@@ -17,6 +17,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict alipay_voucher
+	$(BIN)/python tools/check_readme_types.py
 
 test: lint typecheck
 	$(BIN)/python -m pytest -q

@@ -524,8 +524,12 @@ class AsyncVoucherClient:
             request_id=answer.request_id,
             headers=answer.headers,
         )
+        if op.essential is not None:
+            essential = answer.payload.get(op.essential)
+            if essential is None or essential == "":
+                raise _answered_without(op.name, op.essential, call, answer)
         try:
-            result = from_json(op.response_type, answer.payload, info=info)
+            return from_json(op.response_type, answer.payload, info=info)
         except MalformedResponseError as error:
             if not op.mutating:
                 raise
@@ -536,9 +540,6 @@ class AsyncVoucherClient:
                 out_biz_no=call.out_biz_no,
                 request_id=answer.request_id,
             ) from error
-        if op.essential is not None and not getattr(result, op.essential):
-            raise _answered_without(op.name, op.essential, call, answer)
-        return result
 
     def _call(
         self,

@@ -24,6 +24,7 @@ from alipay_voucher.errors import (
     SignatureVerificationError,
     TransportError,
 )
+from alipay_voucher.models import VoucherDisplayPatternInfo
 from alipay_voucher.sync import VoucherClient
 from alipay_voucher.testing import Fault, NotifyReceiver, Sandbox, make_pki
 
@@ -122,13 +123,18 @@ async def test_lifecycle(
             "append", {"activity_id": activity_id, "out_biz_no": "a1", "voucher_quantity": 6}
         )
         await call(
-            "modify", {"activity_id": activity_id, "out_biz_no": "m1", "activity_name": "新名字"}
+            "modify",
+            {
+                "activity_id": activity_id,
+                "out_biz_no": "m1",
+                "activity_base_info": {"activity_name": "新名字"},
+            },
         )
         await call("stop", {"activity_id": activity_id, "out_biz_no": "st1"})
         stopped = await receiver.wait_for("stopped", activity_id=activity_id)
         assert stopped.biz_content["out_biz_no"] == "st1"
         query = await call("query", activity_id, "SELF_MODE")
-        assert query.activity_name == "新名字"
+        assert query.activity_base_info.activity_name == "新名字"
         assert query.voucher_send_mode_info.voucher_send_rule_info.quantity == 6
         await alipay_sandbox.outbox.settle()
         kinds = [r.msg_method.rsplit(".", 1)[1] for r in receiver.acknowledged()]
@@ -141,13 +147,15 @@ async def test_generated_out_biz_no_and_unknown_fields(
     alipay_sandbox: Sandbox, connect: DriverFactory
 ) -> None:
     call = connect()
-    body = activity_body(voucher_display_pattern_info={"brand_name": "店", "new_field": 1})
+    display = VoucherDisplayPatternInfo(brand_name="店", extra={"new_field": 1})
+    body = activity_body(voucher_display_pattern_info=display)
     del body["out_biz_no"]  # the client makes one
     created = await call("create", body)
     stored = alipay_sandbox.activity(created.activity_id).config
     assert len(stored["out_biz_no"]) == 32
     query = await call("query", created.activity_id)
     assert query.voucher_display_pattern_info.brand_name == "店"
+    assert query.voucher_display_pattern_info.extra == {"new_field": 1}  # sent on purpose
 
 
 # ---------------------------------------------------------------- send error codes

@@ -11,11 +11,13 @@ import pytest
 
 from alipay_voucher.errors import MalformedResponseError, RequestValidationError
 from alipay_voucher.models import (
+    BEIJING,
     RESPONSE_TYPES,
     UNSET,
     PaymentFixVoucher,
     ResponseInfo,
     VoucherCreateRequest,
+    VoucherCreateResponse,
     VoucherModifyResponse,
     VoucherQueryResponse,
     VoucherSendRequest,
@@ -54,23 +56,34 @@ def test_a_response_built_by_hand_has_no_http_facts() -> None:
 
 @pytest.mark.parametrize("operation", sorted(RESPONSE_TYPES))
 def test_every_response_accepts_info_even_when_empty(operation: str) -> None:
-    response = from_json(RESPONSE_TYPES[operation], {}, info=INFO)
+    # Only the ids the client guarantees are needed (create and send).
+    least = {"create": {"activity_id": "A"}, "send": {"voucher_id": "V"}}.get(operation, {})
+    response = from_json(RESPONSE_TYPES[operation], least, info=INFO)
     assert response.http_status == 200
-    assert to_json(response) == {}
+    assert to_json(response) == least
+
+
+@pytest.mark.parametrize(
+    ("cls", "field"), [(VoucherCreateResponse, "activity_id"), (VoucherSendResponse, "voucher_id")]
+)
+def test_a_guaranteed_id_missing_or_null_is_a_malformed_response(cls: type, field: str) -> None:
+    for doc in ({}, {field: None}):
+        with pytest.raises(MalformedResponseError, match=f"{cls.__name__}.{field}: is required"):
+            from_json(cls, doc)
 
 
 def test_info_is_refused_for_other_models() -> None:
     with pytest.raises(TypeError, match="only for response models"):
         from_json(VoucherSendRequest, {}, info=INFO)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="parsed JSON only"):
-        from_json(VoucherSendResponse, VoucherSendResponse(), info=INFO)  # type: ignore[arg-type]
+        from_json(VoucherSendResponse, VoucherSendResponse(voucher_id="V"), info=INFO)  # type: ignore[arg-type]
 
 
 def test_the_cattrs_converter_uses_the_same_rules() -> None:
     doc = {"voucher_type": "FIX_VOUCHER", "publish_start_time": "2024-01-01 00:00:00", "new": 1}
     response = converter.structure(doc, VoucherQueryResponse)
     assert response == from_json(VoucherQueryResponse, doc)
-    assert response.publish_start_time == datetime(2024, 1, 1)
+    assert response.publish_start_time == datetime(2024, 1, 1, tzinfo=BEIJING)
     assert converter.unstructure(response) == doc
     assert converter.structure("NEW", VoucherType) == "NEW"
     assert converter.unstructure(VoucherType("NEW")) == "NEW"
@@ -122,7 +135,7 @@ def test_evolve_runs_the_same_conversions() -> None:
     request = VoucherCreateRequest(voucher_type="FIX_VOUCHER")
     changed = attrs.evolve(request, voucher_type="NEW_TYPE", publish_end_time="2024-01-01 00:00:00")
     assert isinstance(changed.voucher_type, VoucherType) and not changed.voucher_type.is_known
-    assert changed.publish_end_time == datetime(2024, 1, 1)
+    assert changed.publish_end_time == datetime(2024, 1, 1, tzinfo=BEIJING)
     assert request.publish_end_time is UNSET
 
 

@@ -105,7 +105,14 @@ def value_of(cls: type, field: str, prop: dict[str, Any]) -> st.SearchStrategy[A
 def document(name: str) -> st.SearchStrategy[dict[str, Any]]:
     cls = _generated.SCHEMAS[name]
     fields = {field: value_of(cls, field, prop) for field, prop in properties(name).items()}
-    known = st.fixed_dictionaries({}, optional=fields)  # type: ignore[arg-type]
+    # A field without a default (an id the client guarantees) is always there, never null.
+    required = {
+        field.name: st.text(min_size=1, max_size=12)
+        for field in attrs.fields(cls)
+        if field.default is attrs.NOTHING
+    }
+    optional = {key: value for key, value in fields.items() if key not in required}
+    known = st.fixed_dictionaries(required, optional=optional)  # type: ignore[arg-type]
     extra = st.dictionaries(EXTRA_KEYS, JSON_VALUES, max_size=2)
     return st.tuples(known, extra).map(lambda pair: {**pair[0], **pair[1]})
 

@@ -213,8 +213,17 @@ def test_discount_is_a_rate_not_money() -> None:
 # --------------------------------------------------------------------------- date-times
 
 
-def test_naive_datetime_is_sent_as_is() -> None:
-    request = VoucherCreateRequest(publish_start_time=datetime(2024, 1, 2, 3, 4, 5))
+def test_naive_datetime_is_refused_with_the_fix() -> None:
+    with pytest.raises(RequestValidationError, match=r"naive.*datetime\.now\(BEIJING\)") as caught:
+        VoucherCreateRequest(publish_start_time=datetime(2024, 1, 2, 3, 4, 5))
+    assert caught.value.field == "publish_start_time"
+    assert "yyyy-MM-dd HH:mm:ss" in str(caught.value)
+    with pytest.raises(RequestValidationError, match="naive"):
+        datetime_to_str(datetime(2024, 1, 2, 3, 4, 5))
+
+
+def test_beijing_datetime_is_sent_as_its_wall_time() -> None:
+    request = VoucherCreateRequest(publish_start_time=datetime(2024, 1, 2, 3, 4, 5, tzinfo=BEIJING))
     assert to_json(request) == {"publish_start_time": "2024-01-02 03:04:05"}
 
 
@@ -227,15 +236,18 @@ def test_aware_datetime_is_converted_to_beijing_time() -> None:
 
 
 def test_microseconds_are_dropped() -> None:
-    assert datetime_to_str(datetime(2024, 1, 1, 0, 0, 1, 999999)) == "2024-01-01 00:00:01"
+    moment = datetime(2024, 1, 1, 0, 0, 1, 999999, tzinfo=BEIJING)
+    assert datetime_to_str(moment) == "2024-01-01 00:00:01"
 
 
 def test_a_wire_string_becomes_a_datetime_and_round_trips() -> None:
     response = from_json(VoucherQueryResponse, {"publish_end_time": "2017-01-29 23:59:59"})
-    assert response.publish_end_time == datetime(2017, 1, 29, 23, 59, 59)
+    moment = response.publish_end_time
+    assert isinstance(moment, datetime) and moment.utcoffset() == timedelta(hours=8)
+    assert moment == datetime(2017, 1, 29, 15, 59, 59, tzinfo=timezone.utc)
     assert to_json(response) == {"publish_end_time": "2017-01-29 23:59:59"}
     given_as_text = VoucherCreateRequest(publish_end_time="2017-01-29 23:59:59")
-    assert given_as_text.publish_end_time == datetime(2017, 1, 29, 23, 59, 59)
+    assert given_as_text.publish_end_time == datetime(2017, 1, 29, 23, 59, 59, tzinfo=BEIJING)
 
 
 @pytest.mark.parametrize(
@@ -263,7 +275,7 @@ def test_parsing_a_date_time_never_changes_what_is_sent_back(text: str) -> None:
 
 
 def test_a_date_is_refused_for_a_date_time_field() -> None:
-    with pytest.raises(RequestValidationError, match="give a datetime") as caught:
+    with pytest.raises(RequestValidationError, match="give an aware datetime") as caught:
         VoucherCreateRequest(publish_start_time=date(2024, 1, 1))  # type: ignore[arg-type]
     assert caught.value.field == "publish_start_time"
 

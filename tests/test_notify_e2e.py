@@ -61,7 +61,11 @@ async def test_every_message_reaches_the_service_exactly_once(
             {"activity_id": activity_id, "out_biz_no": "n-app", "voucher_quantity": 20}
         )
         await client.modify(
-            {"activity_id": activity_id, "out_biz_no": "n-mod", "activity_name": "renamed"}
+            {
+                "activity_id": activity_id,
+                "out_biz_no": "n-mod",
+                "activity_base_info": {"activity_name": "renamed"},
+            }
         )
     # The service's own route stops it and waits for Alipay's confirmation.
     stopped = await http.post(f"/activities/{activity_id}/stop")

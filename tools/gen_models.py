@@ -68,6 +68,9 @@ PACKAGE_NAMES = {
 }
 
 OPERATIONS = ("create", "publish", "send", "modify", "append", "stop", "query")
+# The id a success must carry: the client refuses a signed success without it
+# (OutcomeUnknownError), so the response model types it as a plain ``str``.
+GUARANTEED = {"create": "activity_id", "send": "voucher_id"}
 
 # Field names the hand-written bases use; a spec field with one of these names would
 # shadow them, so the generator refuses it and a human has to pick a new name.
@@ -313,6 +316,7 @@ class FieldPlan:
         self.doc = doc
         self.converter = converter
         self.model = model  # the model class the field holds (alone or in a list), if any
+        self.required = False  # no default: the value is guaranteed (see GUARANTEED)
 
 
 class Generator:
@@ -493,7 +497,16 @@ class Generator:
                     plans.append(self.field(specific, name, prop))
             return plans
         properties = self.spec.properties(schema)
-        return [self.field(schema, name, prop) for name, prop in properties.items()]
+        plans = [self.field(schema, name, prop) for name, prop in properties.items()]
+        role = self.spec.operation_of(schema)
+        if role and role[1] == "response" and role[0] in GUARANTEED:
+            for plan in plans:
+                if plan.name == GUARANTEED[role[0]]:
+                    if plan.annotation != "str | Unset | None" or plan.converter is not None:
+                        raise SystemExit(f"{schema}.{plan.name}: a guaranteed id must be a string")
+                    plan.annotation, plan.required = "str", True
+                    plan.doc += " Always present: the client refuses a success without it."
+        return plans
 
     # -- output: where each model goes
 
@@ -805,6 +818,8 @@ def function(name: str, accepts: str, returns: str, body: str) -> str:
 
 
 def render_field(field: FieldPlan) -> str:
+    if field.required:
+        return f"    {field.name}: {field.annotation}"
     if field.converter is None:
         line = f"    {field.name}: {field.annotation} = UNSET"
         if len(line) <= LINE:

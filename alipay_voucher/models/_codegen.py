@@ -60,6 +60,8 @@ class FieldPlan:
     scalar: type | None = None
     converter: Callable[[Any], Any] | None = None
     target_enum: type[OpenEnum] | None = None
+    required: bool = False
+    """The field has no default: JSON without it (or with ``null``) is refused."""
 
 
 @attrs.frozen
@@ -101,6 +103,13 @@ def _is_enum(tp: Any) -> bool:
 
 
 def _plan(field: attrs.Attribute[Any]) -> FieldPlan:
+    plan = _plan_kind(field)
+    if field.default is attrs.NOTHING:
+        return attrs.evolve(plan, required=True)
+    return plan
+
+
+def _plan_kind(field: attrs.Attribute[Any]) -> FieldPlan:
     members = _members(field.type)
     item = None
     if len(members) == 1 and typing.get_origin(members[0]) is list:
@@ -172,6 +181,7 @@ def _compile(cls: type[Model], stack: tuple[type, ...]) -> Compiled:
         "is_amount": is_amount,
         "only_str": frozenset({str}),
         "parse_datetime": parse_wire_datetime,
+        "missing": _missing,
     }
     structure = _build_structure(cls, plans, hidden, namespace)
     unstructure = _build_unstructure(cls, plans, namespace)
@@ -211,6 +221,8 @@ def _build_structure(
         setter = f"set_{index}"
         namespace[setter] = _slot_setter(cls, plan.name)
         lines.append(f"    v = g({plan.name!r}, U)")
+        if plan.required:
+            lines.append(f"    if v is U or v is None: missing({plan.name!r})")
         if plan.kind == "scalar":
             assert plan.scalar is not None
             test, slow = _SCALAR_STRUCTURE[plan.scalar]
@@ -316,6 +328,10 @@ def _nested(target: type[Model]) -> Callable[[Any], Any]:
     return other
 
 
+def _missing(name: str) -> None:
+    raise InvalidValue("is required and missing", field=name)
+
+
 def _bad_list(value: Any) -> Any:
     raise InvalidValue(f"expected a list of objects, got {type(value).__name__}")
 
@@ -360,10 +376,12 @@ def explain_structure(cls: type[Model], data: Any, path: str = "") -> tuple[str,
     if not isinstance(data, Mapping):
         return path, f"expected a JSON object ({cls.__name__}), got {type(data).__name__}"
     for plan in compiled(cls).fields:
+        where = _join(path, plan.name)
+        if plan.required and data.get(plan.name) is None:
+            return where, "is required and missing"
         if plan.name not in data:
             continue
         value = data[plan.name]
-        where = _join(path, plan.name)
         if value is None or (plan.target is not None and isinstance(value, plan.target)):
             continue
         try:

@@ -28,6 +28,7 @@ from ._codegen import compiled, explain_structure, explain_unstructure, plain_js
 from ._enums import OpenEnum, coerce_enum
 from ._generated_index import REQUEST_MODELS
 from ._money import coerce_money, money_to_str
+from ._strict import find_accident
 from ._time import datetime_to_str
 from .checks import OPERATIONS, check_request
 
@@ -180,7 +181,10 @@ def request_to_json(
 
     ``request`` is the operation's request model or a plain mapping of its JSON fields; a
     mapping is converted to the model first, so it gets the same type checks (a float
-    amount is refused either way), and its unknown keys are kept and sent. ``defaults``
+    amount is refused either way). A key the model does not know, at any depth, is
+    refused with the closest known name (a model's own ``extra`` is sent: that is the
+    deliberate way to send a newer field), and so is a text time not written
+    ``yyyy-MM-dd HH:mm:ss``. ``defaults``
     fill top-level keys the request leaves out (the client passes a generated
     ``out_biz_no`` this way). Then the checks of :func:`check_request` run.
     """
@@ -189,6 +193,10 @@ def request_to_json(
         raise RequestValidationError(
             f"unknown operation {operation!r}; use one of {', '.join(OPERATIONS)}"
         )
+    accident = find_accident(cls, request)
+    if accident is not None:
+        path, problem = accident
+        raise RequestValidationError(f"{path}: {problem}", field=path)
     if isinstance(request, cls):
         payload = to_json(request)
     elif type(request) is dict or isinstance(request, Mapping):

@@ -194,13 +194,14 @@ class VoucherCreateResponse(ResponseModel):
     Spec schema ``AlipayMarketingActivityVoucherCreateResponseModel``.
 
     Attributes:
-        activity_id: Id of the created activity.
+        activity_id: Id of the created activity. Always present: the client refuses a success
+            without it.
     """
 
     SCHEMA: ClassVar[str | None] = "AlipayMarketingActivityVoucherCreateResponseModel"
     OPERATION: ClassVar[str] = "create"
 
-    activity_id: str | Unset | None = UNSET
+    activity_id: str
 
 
 @attrs.frozen(kw_only=True, repr=False)

@@ -58,13 +58,14 @@ class VoucherSendResponse(ResponseModel):
     Spec schema ``AlipayMarketingActivityVoucherSendResponseModel``.
 
     Attributes:
-        voucher_id: Id of the user voucher issued by this call.
+        voucher_id: Id of the user voucher issued by this call. Always present: the client
+            refuses a success without it.
     """
 
     SCHEMA: ClassVar[str | None] = "AlipayMarketingActivityVoucherSendResponseModel"
     OPERATION: ClassVar[str] = "send"
 
-    voucher_id: str | Unset | None = UNSET
+    voucher_id: str
 
 
 @attrs.frozen(kw_only=True, repr=False)

@@ -17,7 +17,7 @@ from typing import Any
 from ..client import AsyncVoucherClient
 from ..config import RetryPolicy
 from ..errors import AlipayError
-from ..models import VoucherInventoryInfo, VoucherQueryResponse, VoucherSummary
+from ..models import ActivityBaseInfo, VoucherInventoryInfo, VoucherQueryResponse, VoucherSummary
 from ..notify import parse_notification
 from ._receiver import NotifyReceiver
 from ._rules import BEIJING, format_time
@@ -103,17 +103,16 @@ async def _lifecycle(
                 {
                     "activity_id": activity_id,
                     "out_biz_no": f"demo-modify-{run}",
-                    "activity_name": "满10减1 demo (renamed)",
+                    "activity_base_info": {"activity_name": "满10减1 demo (renamed)"},
                 }
             )
             say(f"modify   -> renamed; {await message('modified', activity_id)}")
             await client.stop({"activity_id": activity_id, "out_biz_no": f"demo-stop-{run}"})
             say(f"stop     -> accepted; {await message('stopped', activity_id)}")
             final = await client.query(activity_id)
-            say(
-                f"query    -> status {final.activity_status}, name {final.activity_name!r}; "
-                f"{_counters(final)}"
-            )
+            base = final.activity_base_info
+            name = base.activity_name if isinstance(base, ActivityBaseInfo) else final.activity_name
+            say(f"query    -> status {final.activity_status}, name {name!r}; {_counters(final)}")
         received = len(receiver.acknowledged("received"))
         say(f"messages -> {len(receiver.acknowledged())} acknowledged ({received} received)")
 
