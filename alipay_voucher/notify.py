@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         DedupeStore,
         Held,
         MemoryDedupeStore,
+        RedisDedupeStore,
         SQLiteDedupeStore,
     )
     from .receiver import NotificationReceiver, Reply, aiohttp_handler
@@ -51,6 +52,7 @@ __all__ = [
     "Notification",
     "NotificationHub",
     "NotificationReceiver",
+    "RedisDedupeStore",
     "Reply",
     "SQLiteDedupeStore",
     "aiohttp_handler",
@@ -58,7 +60,9 @@ __all__ = [
 ]
 
 _RECEIVER = frozenset({"NotificationReceiver", "Reply", "aiohttp_handler"})
-_STORES = frozenset({"Claim", "DedupeStore", "Held", "MemoryDedupeStore", "SQLiteDedupeStore"})
+_STORES = frozenset(
+    {"Claim", "DedupeStore", "Held", "MemoryDedupeStore", "RedisDedupeStore", "SQLiteDedupeStore"}
+)
 
 SUCCESS = "success"
 """The exact acknowledgement body: 7 ASCII bytes, no quotes, no newline."""

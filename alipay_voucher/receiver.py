@@ -74,7 +74,8 @@ class NotificationReceiver:
     function or a plain one. ``success`` is answered only after it returned, and only
     the one caller holding the message's claim runs it. ``dedupe`` defaults to a
     :class:`MemoryDedupeStore`, right for one process only: with several workers give
-    them one :class:`SQLiteDedupeStore` file (one host).
+    them one :class:`SQLiteDedupeStore` file (one host) or a :class:`RedisDedupeStore`
+    (several hosts).
     """
 
     def __init__(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +55,12 @@ def cert_config() -> AlipayConfig:
         alipay_cert=KEYS / "alipay_cert.crt",
         alipay_root_cert=KEYS / "root_bundle.crt",
     )
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real redis-server of this test session (see tests/redis_server.py)."""
+    from .redis_server import redis_server
+
+    with redis_server() as url:
+        yield url

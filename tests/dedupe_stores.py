@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import attrs
+import pytest
 
 from alipay_voucher.dedupe import DedupeStore, MemoryDedupeStore, SQLiteDedupeStore
 
@@ -36,14 +38,18 @@ async def _jump(clock: FakeClock, seconds: float) -> None:
 
 
 @asynccontextmanager
-async def memory_store(tmp_path: Path) -> AsyncIterator[StoreUnderTest]:
+async def memory_store(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[StoreUnderTest]:
     clock = FakeClock()
     store = MemoryDedupeStore(lease=LEASE, ttl=TTL, clock=clock)
     yield StoreUnderTest(store, lambda s: _jump(clock, s), store)
 
 
 @asynccontextmanager
-async def sqlite_store(tmp_path: Path) -> AsyncIterator[StoreUnderTest]:
+async def sqlite_store(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[StoreUnderTest]:
     clock = FakeClock()
     path = tmp_path / "claims.sqlite3"
     store = SQLiteDedupeStore(path, lease=LEASE, ttl=TTL, clock=clock)
@@ -55,4 +61,35 @@ async def sqlite_store(tmp_path: Path) -> AsyncIterator[StoreUnderTest]:
         twin.close()
 
 
-STORES = {"memory": memory_store, "sqlite": sqlite_store}
+@asynccontextmanager
+async def redis_store(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[StoreUnderTest]:
+    from redis.asyncio import Redis
+
+    from alipay_voucher.dedupe import RedisDedupeStore
+
+    url = request.getfixturevalue("redis_url")
+    prefix = f"test-{uuid.uuid4().hex}:"
+    client = Redis.from_url(url)
+    store = RedisDedupeStore(client, lease=LEASE, ttl=TTL, prefix=prefix)
+    twin = RedisDedupeStore(url, lease=LEASE, ttl=TTL, prefix=prefix)
+
+    async def advance(seconds: float) -> None:
+        # Redis keeps its own time; instead of waiting, every key of this test is
+        # brought that much closer to its expiry (and dropped if it is past it).
+        async for key in client.scan_iter(match=prefix + "*"):
+            left = await client.pttl(key)
+            if left - seconds * 1000 <= 0:
+                await client.delete(key)
+            else:
+                await client.pexpire(key, int(left - seconds * 1000))
+
+    try:
+        yield StoreUnderTest(store, advance, twin)
+    finally:
+        await twin.aclose()
+        await client.aclose()
+
+
+STORES = {"memory": memory_store, "sqlite": sqlite_store, "redis": redis_store}

@@ -36,7 +36,7 @@ def make_store(spec: str, lease: float) -> DedupeStore:
     if kind == "sqlite":
         return SQLiteDedupeStore(where, lease=lease)
     if kind == "redis":
-        from alipay_voucher.dedupe import RedisDedupeStore  # type: ignore[attr-defined]
+        from alipay_voucher.dedupe import RedisDedupeStore
 
         store: DedupeStore = RedisDedupeStore(where, lease=lease)
         return store

@@ -1,4 +1,4 @@
-"""The claim contract, one suite for every store (memory, SQLite; Redis when present)."""
+"""The claim contract, one suite for every store: memory, SQLite and a real Redis."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ KEYS = ("notify:1", "alipay.marketing.activity.message.created:e1")
 
 @pytest.fixture(params=sorted(STORES))
 async def sut(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[StoreUnderTest]:
-    async with STORES[request.param](tmp_path) as under_test:
+    async with STORES[request.param](request, tmp_path) as under_test:
         yield under_test
 
 

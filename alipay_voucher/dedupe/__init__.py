@@ -17,7 +17,7 @@ A :class:`Claim` carries a random token: a process whose lease ran out cannot co
 or release the claim somebody else has taken over since.
 
 Stores: :class:`MemoryDedupeStore` (one process), :class:`SQLiteDedupeStore` (the
-processes of one host); a fleet of hosts needs a networked store.
+processes of one host) and :class:`RedisDedupeStore` (a fleet of hosts).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .base import DEFAULT_LEASE, DEFAULT_TTL, Claim, DedupeStore, Held
 from .memory import MemoryDedupeStore
 
 if TYPE_CHECKING:
+    from .redis import RedisDedupeStore
     from .sqlite import SQLiteDedupeStore
 
 __all__ = [
@@ -37,14 +38,19 @@ __all__ = [
     "DedupeStore",
     "Held",
     "MemoryDedupeStore",
+    "RedisDedupeStore",
     "SQLiteDedupeStore",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    # The SQLite store imports its driver only when asked for.
+    # The SQLite and Redis stores import their drivers only when asked for.
     if name == "SQLiteDedupeStore":
         from .sqlite import SQLiteDedupeStore
 
         return SQLiteDedupeStore
+    if name == "RedisDedupeStore":
+        from .redis import RedisDedupeStore
+
+        return RedisDedupeStore
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,8 +13,8 @@ class MemoryDedupeStore:
     """Claims held in this process's memory, at most ``max_entries`` of them.
 
     Several worker processes each have their own, so a message delivered to two
-    workers is handled twice: use :class:`SQLiteDedupeStore` there. Nothing awaits
-    inside a method, so a claim is atomic on its event loop without a lock.
+    workers is handled twice: use :class:`SQLiteDedupeStore` or :class:`RedisDedupeStore`
+    there. Nothing awaits inside a method, so a claim is atomic on its event loop without a lock.
     """
 
     def __init__(

@@ -56,7 +56,7 @@ class SQLiteDedupeStore:
     """Claims shared by the processes of one host through the SQLite file ``path``.
 
     Put the file on a local disk (not NFS: SQLite's locking needs a local file
-    system).
+    system). For several hosts use :class:`RedisDedupeStore`.
     """
 
     def __init__(
