@@ -1,32 +1,37 @@
 """Bulk sending that never issues a second voucher to anyone.
 
 A campaign sends one voucher to each of many recipients over a network that loses
-answers, from a process that may be killed halfway. Three things make that safe:
+answers, from a process that may be killed halfway. Four things make that safe:
 
 * each recipient's ``out_biz_no`` is derived from the campaign key, the activity and
   the recipient, so any retry or rerun repeats the same idempotent request instead of
   making a new one;
-* an optional journal (append-only JSON lines, flushed as outcomes arrive) records
-  who was served, so a rerun skips them and re-asks only the rest;
-* a token bucket keeps the request rate under the app's QPS quota, and a bounded
-  number of requests are in flight at once.
+* an optional :class:`~alipay_voucher.journal.Journal` (SQLite on disk) records who
+  was served, so a rerun skips them and re-asks only the rest;
+* nothing runs ahead of the caller: the input is read as needed, a bounded number of
+  requests are in flight, a bounded number of outcomes wait, and closing the iterator
+  starts no further request;
+* a rate limit holds in every one-second window (:mod:`alipay_voucher._ratelimit`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
+import itertools
+import logging
 import os
 import re
 import time
-from collections.abc import AsyncGenerator, Iterable, Mapping
-from pathlib import Path
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from ._ratelimit import RateLimiter, check_rate
+from ._seen import SeenSet
 from .errors import AlipayError, OutcomeUnknownError, RequestValidationError
+from .journal import Journal, JournalRecord
 
 if TYPE_CHECKING:
     from .client import AsyncVoucherClient
@@ -40,7 +45,11 @@ __all__ = [
     "send_many",
 ]
 
-_USER_ID = re.compile(r"^2088\d{12}$")
+logger = logging.getLogger("alipay_voucher.batch")
+
+_USER_ID = re.compile(r"2088\d{12}")
+_ID_TEXT = re.compile(r"[\x21-\x7e]{1,64}")
+_KINDS = ("user_id", "open_id")
 
 
 @attrs.frozen
@@ -53,22 +62,58 @@ class Recipient:
     @classmethod
     def of(cls, value: str | Recipient | Mapping[str, str]) -> Recipient:
         """Accept a recipient, ``{"user_id": ...}`` / ``{"open_id": ...}``, or a bare id
-        (``2088`` followed by 12 digits is a user_id; anything else an open_id)."""
+        (``2088`` followed by 12 digits is a user_id; anything else an open_id).
+
+        Raises :class:`RequestValidationError` for what Alipay would refuse: both ids or
+        neither, an id that is not 1-64 printable ASCII characters without spaces, a
+        ``user_id`` that is not ``2088`` plus 12 digits.
+        """
         if isinstance(value, Recipient):
-            return value
+            return cls._checked(value.id, value.kind)
         if isinstance(value, Mapping):
-            given = [(k, v) for k, v in value.items() if k in ("user_id", "open_id") and v]
+            given = [(k, v) for k, v in value.items() if k in _KINDS and v not in (None, "")]
             if len(given) != 1:
                 raise RequestValidationError(
-                    "a recipient mapping needs exactly one of user_id or open_id.",
+                    "a recipient needs exactly one of user_id or open_id, got "
+                    f"{'both' if given else 'neither'}.",
                     field="user_id",
                 )
             kind, ident = given[0]
-            return cls(id=str(ident).strip(), kind=kind)  # type: ignore[arg-type]
-        ident = str(value).strip()
-        if not ident:
-            raise RequestValidationError("an empty recipient id.", field="user_id")
-        return cls(id=ident, kind="user_id" if _USER_ID.match(ident) else "open_id")
+            if not isinstance(ident, str):
+                raise RequestValidationError(
+                    f"{kind} must be text, got {type(ident).__name__}: write it in quotes.",
+                    field=kind,
+                )
+            return cls._checked(ident.strip(), kind)
+        if not isinstance(value, str):
+            raise RequestValidationError(
+                f"a recipient is an id, a Recipient or a mapping, not {type(value).__name__}.",
+                field="user_id",
+            )
+        ident = value.strip()
+        looks_like_user = ident.isdigit() and ident.startswith("2088")
+        return cls._checked(ident, "user_id" if looks_like_user else "open_id")
+
+    @classmethod
+    def _checked(cls, ident: object, kind: object) -> Recipient:
+        if kind not in _KINDS:
+            raise RequestValidationError(
+                f"a recipient's kind is user_id or open_id, not {kind!r}.", field="user_id"
+            )
+        if not isinstance(ident, str) or not _ID_TEXT.fullmatch(ident):
+            shown = ident if isinstance(ident, str) else type(ident).__name__
+            raise RequestValidationError(
+                f"{kind} {str(shown)[:80]!r} is not 1-64 printable ASCII characters "
+                "without spaces.",
+                field=str(kind),
+            )
+        if kind == "user_id" and not _USER_ID.fullmatch(ident):
+            raise RequestValidationError(
+                f"user_id {ident!r} is not 2088 followed by 12 digits; an open_id goes in "
+                "the open_id column.",
+                field="user_id",
+            )
+        return cls(id=ident, kind=kind)  # type: ignore[arg-type]
 
     @property
     def key(self) -> str:
@@ -88,7 +133,9 @@ def derive_out_biz_no(activity_id: str, recipient: Recipient, campaign_key: str)
 class SendOutcome:
     """What happened to one recipient. Exactly one of ``voucher_id`` / ``error`` is set,
     except for ``skipped`` recipients (served by an earlier run), which carry the
-    voucher id the journal recorded."""
+    voucher id the journal recorded. An input row that is no valid recipient is an
+    outcome too: nothing was sent, ``out_biz_no`` is empty and ``error`` a
+    :class:`RequestValidationError` naming the problem."""
 
     recipient: Recipient
     out_biz_no: str
@@ -101,105 +148,61 @@ class SendOutcome:
         return self.error is None
 
     @property
+    def invalid(self) -> bool:
+        """The input row was no valid recipient; nothing was sent."""
+        return not self.out_biz_no
+
+    @property
     def unknown(self) -> bool:
         """The send may or may not have taken effect; a rerun settles it safely."""
         return isinstance(self.error, OutcomeUnknownError)
 
 
-class RateLimiter:
-    """A token bucket: on average ``rate`` acquisitions per second, bursts of ``burst``."""
+_CHUNK = 512
+"""Input recipients read, checked and looked up together: one journal query per chunk."""
 
-    def __init__(self, rate: float, *, burst: int | None = None) -> None:
-        if rate <= 0:
-            raise RequestValidationError(f"rate must be positive, got {rate!r}", field="rate")
-        self._rate = float(rate)
-        self._capacity = float(burst if burst is not None else max(1, int(rate)))
-        self._tokens = self._capacity
-        self._updated = time.monotonic()
-        self._lock = asyncio.Lock()
-
-    async def acquire(self) -> None:
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                self._tokens = min(
-                    self._capacity, self._tokens + (now - self._updated) * self._rate
-                )
-                self._updated = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
-                    return
-                await asyncio.sleep((1 - self._tokens) / self._rate)
+_FLUSH_INTERVAL = 0.1
+"""Seconds a journal record may wait in the buffer before it is committed."""
 
 
-class Journal:
-    """An append-only JSON-lines record of outcomes, one line per finished recipient.
-
-    Lines are flushed to the operating system as they are written, so a killed
-    process loses nothing that was reported. A torn last line (killed mid-write) is
-    ignored on load.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], *, fsync: bool = False) -> None:
-        self.path = Path(path)
-        self._fsync = fsync
-        self._file: Any = None
-
-    def load(self) -> dict[str, dict[str, Any]]:
-        """The latest record per recipient key."""
-        records: dict[str, dict[str, Any]] = {}
-        if not self.path.exists():
-            return records
-        with self.path.open("r", encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(record, dict) and isinstance(record.get("recipient"), str):
-                    records[record["recipient"]] = record
-        return records
-
-    def write(self, record: Mapping[str, Any]) -> None:
-        if self._file is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a", encoding="utf-8")
-            if self._file.tell() and not self._ends_with_newline():
-                self._file.write("\n")  # heal a line torn by an earlier kill
-        self._file.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
-        self._file.flush()
-        if self._fsync:
-            os.fsync(self._file.fileno())
-
-    def _ends_with_newline(self) -> bool:
-        with self.path.open("rb") as fh:
-            fh.seek(-1, os.SEEK_END)
-            return fh.read(1) == b"\n"
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-
-def _record(outcome: SendOutcome, activity_id: str, campaign_key: str) -> dict[str, Any]:
+def _record(outcome: SendOutcome, activity_id: str, campaign_key: str) -> JournalRecord:
     status = "sent" if outcome.ok else ("unknown" if outcome.unknown else "failed")
-    record: dict[str, Any] = {
-        "recipient": outcome.recipient.key,
-        "activity_id": activity_id,
-        "campaign": campaign_key,
-        "out_biz_no": outcome.out_biz_no,
-        "status": status,
-        "at": round(time.time(), 3),
-    }
-    if outcome.voucher_id:
-        record["voucher_id"] = outcome.voucher_id
-    if outcome.error is not None:
-        record["error"] = type(outcome.error).__name__
-        code = getattr(outcome.error, "code", None)
-        if code:
-            record["code"] = code
-    return record
+    error = outcome.error
+    code = getattr(error, "code", None)
+    return JournalRecord(
+        activity=activity_id,
+        campaign=campaign_key,
+        recipient=outcome.recipient.key,
+        out_biz_no=outcome.out_biz_no,
+        status=status,
+        voucher_id=outcome.voucher_id,
+        error=type(error).__name__ if error is not None else None,
+        code=code if isinstance(code, str) else None,
+        at=round(time.time(), 3),
+    )
+
+
+def _invalid(raw: object, error: RequestValidationError) -> SendOutcome:
+    """The outcome of an input row that is no recipient: reported, never sent."""
+    if isinstance(raw, Recipient):
+        shown, kind = raw.id, raw.kind
+    elif isinstance(raw, Mapping):
+        shown = ",".join(f"{k}={v}" for k, v in raw.items())
+        kind = "open_id" if "open_id" in raw and "user_id" not in raw else "user_id"
+    else:
+        shown, kind = str(raw).strip(), "user_id"
+    return SendOutcome(
+        Recipient(id=shown[:80], kind=kind),
+        out_biz_no="",
+        error=error,
+    )
+
+
+@attrs.define
+class _End:
+    """The last item of the output queue: the campaign is over (or broke)."""
+
+    error: BaseException | None = None
 
 
 async def send_many(
@@ -213,46 +216,102 @@ async def send_many(
     journal: str | os.PathLike[str] | Journal | None = None,
     merchant_access_mode: str | None = None,
     app_auth_token: str | None = None,
+    on_duplicate: Callable[[Recipient], object] | None = None,
 ) -> AsyncGenerator[SendOutcome, None]:
     """Send one voucher to each recipient; yield one outcome per recipient as they finish.
 
-    Duplicate recipients in the input are served once. Errors are reported in the
-    outcome, never raised, so one bad recipient does not stop a campaign; an
-    ``OutcomeUnknownError`` outcome is safe to settle by running the campaign again.
-    Stopping the iteration early cancels what is in flight.
+    The input is read as it is needed and duplicates in it are served once (each
+    repeat is passed to ``on_duplicate``); who was met and who was served is kept on
+    disk, so memory stays flat however long the campaign. An input row that is no valid
+    recipient, and every error a send meets, is an outcome, never an exception; an
+    ``OutcomeUnknownError`` outcome is settled safely by running the campaign again.
+
+    Closing the iterator (``break`` then ``aclose()``, ``contextlib.aclosing``, or
+    garbage collection) starts no further request; the requests already in flight
+    finish and are journaled. An unexpected error (a bug, a full disk) stops every
+    worker before it is raised here. At most about ``2 * concurrency`` outcomes wait
+    for the caller: a caller that stops reading stops the sending.
     """
     if concurrency < 1:
         raise RequestValidationError("concurrency must be at least 1.", field="concurrency")
-    book = journal if isinstance(journal, Journal) or journal is None else Journal(journal)
-    done = {
-        key: record
-        for key, record in (book.load() if book is not None else {}).items()
-        if record.get("status") == "sent"
-        and record.get("activity_id") == activity_id
-        and record.get("campaign") == campaign_key
-    }
-    limiter = RateLimiter(rate) if rate else None
-    queue: asyncio.Queue[SendOutcome | None] = asyncio.Queue()
-    seen: set[str] = set()
-    source = iter(recipients)
+    checked_rate = check_rate(rate)
+    limiter = RateLimiter(checked_rate) if checked_rate is not None else None
+    owned = journal is not None and not isinstance(journal, Journal)
+    book = Journal(journal) if owned else journal  # type: ignore[arg-type]
+    assert book is None or isinstance(book, Journal)
+    seen = SeenSet()
+    loop = asyncio.get_running_loop()
+    work: asyncio.Queue[tuple[Recipient, str] | None] = asyncio.Queue(concurrency)
+    output: asyncio.Queue[list[SendOutcome] | _End] = asyncio.Queue(concurrency + 2)
+    in_flight: set[asyncio.Task[None]] = set()
+    closing = False
+    flush_timer: asyncio.TimerHandle | None = None
 
-    def next_recipient() -> Recipient | None:
-        for raw in source:
-            recipient = Recipient.of(raw)
-            if recipient.key not in seen:
-                seen.add(recipient.key)
-                return recipient
-        return None
+    def flush() -> None:
+        nonlocal flush_timer
+        flush_timer = None
+        if book is not None:
+            book.flush()
 
-    async def serve(recipient: Recipient) -> SendOutcome:
-        out_biz_no = derive_out_biz_no(activity_id, recipient, campaign_key)
-        if recipient.key in done:
-            return SendOutcome(
-                recipient,
-                out_biz_no,
-                voucher_id=done[recipient.key].get("voucher_id"),
-                skipped=True,
-            )
+    def journal_outcome(outcome: SendOutcome) -> None:
+        nonlocal flush_timer
+        if book is None:
+            return
+        book.add(_record(outcome, activity_id, campaign_key))
+        if book.pending and flush_timer is None:
+            flush_timer = loop.call_later(_FLUSH_INTERVAL, flush)
+
+    def sort(chunk: Sequence[object]) -> tuple[list[SendOutcome], list[tuple[Recipient, str]]]:
+        """Outcomes ready at once (invalid, already served) and the sends to make."""
+        ready: list[SendOutcome] = []
+        valid: list[Recipient] = []
+        for raw in chunk:
+            try:
+                valid.append(Recipient.of(raw))  # type: ignore[arg-type]
+            except RequestValidationError as error:
+                ready.append(_invalid(raw, error))
+        keys = [r.key for r in valid]
+        fresh: list[Recipient] = []
+        for recipient, new in zip(valid, seen.admit(keys), strict=True):
+            if new:
+                fresh.append(recipient)
+            elif on_duplicate is not None:
+                on_duplicate(recipient)
+        served = book.served(activity_id, campaign_key, [r.key for r in fresh]) if book else {}
+        sends: list[tuple[Recipient, str]] = []
+        for recipient in fresh:
+            out_biz_no = derive_out_biz_no(activity_id, recipient, campaign_key)
+            record = served.get(recipient.key)
+            if record is not None:
+                if record[0] == out_biz_no:
+                    ready.append(
+                        SendOutcome(recipient, out_biz_no, voucher_id=record[1], skipped=True)
+                    )
+                    continue
+                logger.warning(
+                    "journal %s: the record of %s names out_biz_no %r, not the %r this "
+                    "campaign derives; it is ignored and the recipient is served again "
+                    "with the derived key.",
+                    book.path if book else "",
+                    recipient.key,
+                    record[0],
+                    out_biz_no,
+                )
+            sends.append((recipient, out_biz_no))
+        return ready, sends
+
+    async def feed() -> None:
+        source = iter(recipients)
+        while chunk := list(itertools.islice(source, _CHUNK)):
+            ready, sends = sort(chunk)
+            if ready:
+                await output.put(ready)
+            for item in sends:
+                await work.put(item)
+        for _ in range(concurrency):
+            await work.put(None)
+
+    async def serve(recipient: Recipient, out_biz_no: str) -> SendOutcome:
         request: dict[str, Any] = {
             "activity_id": activity_id,
             "out_biz_no": out_biz_no,
@@ -260,8 +319,6 @@ async def send_many(
         }
         if merchant_access_mode:
             request["merchant_access_mode"] = merchant_access_mode
-        if limiter is not None:
-            await limiter.acquire()
         try:
             result = await client.send(request, app_auth_token=app_auth_token)
         except AlipayError as exc:
@@ -269,27 +326,61 @@ async def send_many(
         voucher_id = result.voucher_id if isinstance(result.voucher_id, str) else None
         return SendOutcome(recipient, out_biz_no, voucher_id=voucher_id)
 
-    async def worker() -> None:
-        while (recipient := next_recipient()) is not None:
-            outcome = await serve(recipient)
-            if book is not None and not outcome.skipped:
-                book.write(_record(outcome, activity_id, campaign_key))
-            await queue.put(outcome)
+    async def work_on() -> None:
+        me = asyncio.current_task()
+        assert me is not None
+        while (item := await work.get()) is not None:
+            if limiter is not None:
+                await limiter.acquire()
+            if closing:
+                return
+            in_flight.add(me)  # from here on, closing waits for this request
+            try:
+                outcome = await serve(*item)
+                journal_outcome(outcome)
+            finally:
+                in_flight.discard(me)
+            if closing:
+                return
+            await output.put([outcome])
 
-    async def run_all() -> None:
-        try:
-            await asyncio.gather(*(worker() for _ in range(concurrency)))
-        finally:
-            await queue.put(None)
+    async def supervise(tasks: list[asyncio.Task[None]]) -> None:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        broken = next(
+            (t.exception() for t in tasks if t.done() and not t.cancelled() and t.exception()),
+            None,
+        )
+        if broken is not None:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        await output.put(_End(broken))
 
-    runner = asyncio.ensure_future(run_all())
+    feeder = asyncio.ensure_future(feed())
+    workers = [asyncio.ensure_future(work_on()) for _ in range(concurrency)]
+    supervisor = asyncio.ensure_future(supervise([feeder, *workers]))
+    finished = False
     try:
-        while (outcome := await queue.get()) is not None:
-            yield outcome
-        await runner  # re-raise a bug in a worker rather than end quietly
+        while not isinstance(item := await output.get(), _End):
+            for outcome in item:
+                yield outcome
+        finished = True
+        if item.error is not None:
+            raise item.error
     finally:
-        if not runner.done():
-            runner.cancel()
-            await asyncio.gather(runner, return_exceptions=True)
-        if book is not None and not isinstance(journal, Journal):
-            book.close()
+        if not finished:
+            # Closed early: start nothing more; let what is in flight finish.
+            closing = True
+            supervisor.cancel()
+            for task in [feeder, *workers]:
+                if task not in in_flight:
+                    task.cancel()
+            await asyncio.gather(supervisor, feeder, *workers, return_exceptions=True)
+        if flush_timer is not None:
+            flush_timer.cancel()
+        seen.close()
+        if book is not None:
+            if owned:
+                book.close()
+            else:
+                book.flush()

@@ -18,7 +18,7 @@ import contextlib
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -397,17 +397,20 @@ class AsyncVoucherClient:
         campaign_key: str = "default",
         merchant_access_mode: str | None = None,
         app_auth_token: str | None = None,
-    ) -> AsyncIterator[SendOutcome]:
+        on_duplicate: Callable[[Recipient], object] | None = None,
+    ) -> AsyncGenerator[SendOutcome, None]:
         """Send one voucher to each recipient, yielding outcomes as they complete.
 
         Each recipient's ``out_biz_no`` is derived from ``campaign_key``, the activity
         and the recipient, so a retry or a rerun can never issue a second voucher; with
-        a ``journal`` file a rerun skips recipients already served. ``rate`` caps
-        requests per second (Alipay enforces a per-app QPS) and ``concurrency`` the
-        requests in flight. Errors are reported per recipient, never raised.
+        a ``journal`` (an SQLite file) a rerun skips recipients already served. ``rate``
+        caps request starts in every second (Alipay enforces a per-app QPS; leave it
+        out for no limit) and ``concurrency`` the requests in flight. Invalid input rows
+        and errors are reported per recipient, never raised. Closing the iterator early
+        starts no further request. See :func:`alipay_voucher.batch.send_many`.
         """
         # Closed here, not left to asyncio's finaliser: leaving this generator early
-        # cancels the batch's requests before aclose() returns.
+        # stops the batch before aclose() returns.
         batch = send_many(
             self,
             activity_id,
@@ -418,6 +421,7 @@ class AsyncVoucherClient:
             journal=journal,
             merchant_access_mode=merchant_access_mode,
             app_auth_token=app_auth_token,
+            on_duplicate=on_duplicate,
         )
         async with contextlib.aclosing(batch):
             async for outcome in batch:

@@ -28,7 +28,7 @@ def readme_blocks() -> list[tuple[str, str]]:
 
 def test_readme_has_the_promised_examples() -> None:
     names = [name for name, _ in readme_blocks()]
-    expected = "config-key config-cert async sync errors notify-aiohttp batch sandbox"
+    expected = "config-key config-cert async sync errors notify-aiohttp batch batch-async sandbox"
     assert names == expected.split()
     text = README.read_text(encoding="utf-8")
     head = "\n".join(text.splitlines()[:20])
@@ -66,5 +66,6 @@ def test_readme_examples_run(
     out = capsys.readouterr().out
     assert "voucher " in out and "created " in out
     assert "INVALID_PARAMETER" in out  # the errors example met a real refusal
-    assert (tmp_path / "campaign-2026-11.jsonl").exists()
+    assert (tmp_path / "campaign-2026-11.db").exists()
+    assert "stopped at user_id:20881" in out  # the async batch met an invalid row
     assert len(activities) == 2  # the async and the blocking example each made one

@@ -15,6 +15,7 @@ import json
 import os
 import resource
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -205,10 +206,15 @@ def _batch_env(running: SandboxThread, directory: Path) -> dict[str, str]:
 
 
 def test_sigkill_halfway_then_rerun(tmp_path: Path) -> None:
+    """A campaign journaled in SQLite, killed with SIGKILL mid-way, then run again: each
+    recipient ends up with exactly one voucher, and the rerun skips those the journal
+    had committed."""
+    from alipay_voucher.journal import Journal
+
     recipients = users(400)
     listing = tmp_path / "recipients.csv"
     listing.write_text("user_id\n" + "\n".join(recipients) + "\n")
-    journal = tmp_path / "journal.jsonl"
+    journal = tmp_path / "journal.db"
     with SandboxThread() as running:
         activity_id = start_activity(running, quantity=1000)
         env = _batch_env(running, tmp_path / "creds")
@@ -218,10 +224,9 @@ def test_sigkill_halfway_then_rerun(tmp_path: Path) -> None:
             "--journal", str(journal), "--concurrency", "8", "--rate", "150",
         ]  # fmt: skip
         first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, cwd=ROOT)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            lines = journal.read_text().count("\n") if journal.exists() else 0
-            if lines >= 120:
+            if len(holdings(running, activity_id)) >= 120:
                 break
             assert first.poll() is None, first.stderr.read() if first.stderr else ""
             time.sleep(0.02)
@@ -232,12 +237,21 @@ def test_sigkill_halfway_then_rerun(tmp_path: Path) -> None:
         assert first.returncode == -signal.SIGKILL
         served_before = len(holdings(running, activity_id))
         assert 120 <= served_before < len(recipients)
+        with Journal(journal) as book:
+            committed = sum(r.status == "sent" for r in book.records(activity_id))
+        assert 0 < committed <= served_before
         rerun = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
         assert rerun.returncode == 0, rerun.stderr
-        assert "already sent earlier" in rerun.stderr
+        assert f"already sent earlier {committed}," in rerun.stderr
         held = holdings(running, activity_id)
+        with Journal(journal) as book:
+            records = list(book.records(activity_id))
     assert {u: len(v) for u, v in held.items()} == {u: 1 for u in recipients}
-    print({"killed_after_journal_lines": lines, "issued_before_kill": served_before})
+    assert {r.recipient: r.voucher_id for r in records} == {
+        f"user_id:{u}": v[0] for u, v in held.items()
+    }
+    assert stat.S_IMODE(journal.stat().st_mode) == 0o600
+    print({"issued_before_kill": served_before, "journaled_before_kill": committed})
 
 
 def test_send_batch_reports_failures_and_exit_status(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--journal",
         type=Path,
-        help="JSON-lines record of outcomes; rerun with the same file to resume safely",
+        help="SQLite record of outcomes (created with mode 0600); rerun with the same "
+        "file to resume safely",
     )
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight (16)")
     parser.add_argument("--rate", type=float, help="at most this many requests per second")
