@@ -118,4 +118,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # the public names and the version, not this module's own imports
+    return sorted([*__all__, "__version__"])

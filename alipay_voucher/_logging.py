@@ -8,7 +8,9 @@ signature, the ``Authorization`` header, response signatures, PEM keys, the merc
 id that Alipay echoes back inside an error message.
 
 Nothing here configures logging: records go to ``logging.getLogger("alipay_voucher")``
-and the application decides where they end up.
+and the application decides where they end up. The package logger carries a
+``NullHandler`` (as the logging HOWTO asks of libraries), so an application that set
+up no logging does not get Python's last-resort handler printing on stderr.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ __all__ = [
 
 LOGGER_NAME: Final = "alipay_voucher"
 logger: Final = logging.getLogger(LOGGER_NAME)
+if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+    logger.addHandler(logging.NullHandler())
 
 MASK: Final = "***"
 

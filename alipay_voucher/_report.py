@@ -59,9 +59,13 @@ def log_signed(call: Call, prepared: protocol.PreparedRequest) -> None:
 
 
 def log_attempt(attempt: Attempt) -> None:
-    """One INFO line for a success, one WARNING line for a failure (with what follows)."""
+    """One line per attempt: WARNING for a failure that will be retried, else INFO.
+
+    The final failure is logged at INFO because the caller receives it as an
+    exception and decides whether it matters; a handled 4xx is not a warning.
+    """
     failure = attempt.failure
-    level = logging.INFO if failure is None else logging.WARNING
+    level = logging.WARNING if failure is not None and attempt.delay is not None else logging.INFO
     if not logger.isEnabledFor(level):
         return
     call, prepared = attempt.call, attempt.prepared
@@ -97,7 +101,8 @@ def log_attempt(attempt: Attempt) -> None:
     extra["alipay_outcome"] = "retry" if delay is not None else "error"
     extra["alipay_error"] = type(error).__name__
     then = f"retrying in {delay:.3f} s" if delay is not None else "giving up"
-    logger.warning(
+    logger.log(
+        level,
         "%s %s -> %s in %.1f ms (attempt %d, request_id=%s, trace_id=%s): %s; %s",
         prepared.method,
         path,

@@ -95,8 +95,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         recipients = list(read_recipients(args.recipients))
     except OSError as exc:
+        # a file that cannot be read is a usage mistake: exit 2, as for a bad flag
         print(f"cannot read {args.recipients}: {exc.strerror}", file=sys.stderr)
-        return 1
+        return 2
     except AlipayError as exc:
         print(f"{args.recipients}: {exc}", file=sys.stderr)
         return 1

@@ -205,6 +205,19 @@ def _abandoned(name: str, runner: _LoopThread, final: Callable[[], Any]) -> None
         runner.shutdown_soon(final)
 
 
+def _bind(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Create the coroutine (or async generator) of a call of the async client.
+
+    Only argument binding runs here, so a ``TypeError`` is the caller's mistake in
+    arguments; it is raised again naming the method the caller actually called.
+    """
+    try:
+        return function(*args, **kwargs)
+    except TypeError as exc:
+        message = str(exc).replace("AsyncVoucherClient.", "VoucherClient.", 1)
+        raise TypeError(message) from None
+
+
 def blocking(
     method: Callable[Concatenate[AsyncVoucherClient, _P], Coroutine[Any, Any, _T]],
 ) -> Callable[Concatenate[VoucherClient, _P], _T]:
@@ -220,7 +233,8 @@ def blocking(
     @functools.wraps(method)
     def call(self: VoucherClient, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
         coroutine_function = getattr(self._async_client, name)
-        return self._runner.run(coroutine_function(*args, **kwargs))  # type: ignore[no-any-return]
+        coroutine = _bind(coroutine_function, *args, **kwargs)
+        return self._runner.run(coroutine)  # type: ignore[no-any-return]
 
     call.__qualname__ = f"VoucherClient.{name}"
     call.__doc__ = (
@@ -242,7 +256,7 @@ def blocking_iterator(
 
     @functools.wraps(method)
     def call(self: VoucherClient, /, *args: _P.args, **kwargs: _P.kwargs) -> Iterator[_T]:
-        generator: AsyncIterator[_T] = getattr(self._async_client, name)(*args, **kwargs)
+        generator: AsyncIterator[_T] = _bind(getattr(self._async_client, name), *args, **kwargs)
         return _bridge(self, generator)
 
     call.__qualname__ = f"VoucherClient.{name}"

@@ -94,10 +94,22 @@ def test_import_configures_no_logging() -> None:
         "import logging; before = list(logging.root.handlers);"
         "import alipay_voucher.client, alipay_voucher.sync, alipay_voucher.transport;"
         "lib = logging.getLogger('alipay_voucher');"
-        "assert lib.handlers == [] and lib.level == logging.NOTSET and lib.propagate;"
+        "assert [type(h) for h in lib.handlers] == [logging.NullHandler];"
+        "assert lib.level == logging.NOTSET and lib.propagate;"
         "assert logging.root.handlers == before and logging.root.level == logging.WARNING"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_unconfigured_application_prints_nothing_for_a_handled_failure() -> None:
+    # Without the NullHandler, Python's last-resort handler prints WARNING records on
+    # stderr in a program that configured no logging.
+    code = (
+        "import logging; from alipay_voucher._logging import logger;"
+        "logger.warning('a retry'); logger.info('the final failure')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr == ""
 
 
 # --------------------------------------------------------------------------- records
@@ -134,6 +146,28 @@ async def test_one_record_per_attempt_with_structured_fields(
         assert fields["alipay_request_id"] in message and fields["alipay_trace_id"] in message
     assert first.__dict__["alipay_outcome"] == "retry" and "retrying in" in first.getMessage()
     assert second.__dict__["alipay_outcome"] == "ok"
+
+
+async def test_the_final_failure_is_logged_at_info_the_retries_at_warning(
+    make_client: MakeClient,
+    gateway: FakeAlipay,
+    key_config: AlipayConfig,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="alipay_voucher")
+    driver = make_client(gateway_config(key_config, gateway))
+    gateway.script("send", error(503, "busy"), error(400, "INVALID_PARAMETER"))
+    # the 503 may have taken effect, so the caller gets OutcomeUnknownError
+    with pytest.raises(OutcomeUnknownError):
+        await driver.call(
+            "send", {"activity_id": ACTIVITY, "user_id": USER_ID, "out_biz_no": "L-2"}
+        )
+    records = [r for r in caplog.records if r.name == "alipay_voucher"]
+    assert [(r.levelno, r.__dict__["alipay_outcome"]) for r in records] == [
+        (logging.WARNING, "retry"),
+        (logging.INFO, "error"),
+    ]
+    assert "giving up" in records[1].getMessage()
 
 
 async def test_debug_env_logs_the_signed_string_masked(

@@ -1,4 +1,4 @@
-"""What several commands share: loading a configuration from ALIPAY_* variables."""
+"""What several commands share: the usage error, loading a configuration from ALIPAY_*."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..config import AlipayConfig
+
+
+class UsageError(Exception):
+    """A mistake in what the user asked for; ``main`` prints it as one line, exit 2."""
 
 
 def load_config(env: Mapping[str, str]) -> AlipayConfig:

@@ -28,16 +28,31 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
+    import errno
 
     from ..testing._standalone import serve
+    from ._common import UsageError
 
-    return asyncio.run(
-        serve(
-            host=args.host,
-            port=args.port,
-            out=sys.stdout,
-            credentials_dir=args.credentials_dir,
-            notify_url=args.notify_url,
-            app_id=args.app_id,
+    try:
+        return asyncio.run(
+            serve(
+                host=args.host,
+                port=args.port,
+                out=sys.stdout,
+                credentials_dir=args.credentials_dir,
+                notify_url=args.notify_url,
+                app_id=args.app_id,
+            )
         )
-    )
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {args.port} on {args.host} is already in use; "
+                "choose another with --port (--port 0 picks a free one)"
+            ) from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise UsageError(
+                f"cannot bind to {args.host}: not an address of this machine; "
+                "choose another with --host"
+            ) from None
+        raise

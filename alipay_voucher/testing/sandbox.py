@@ -38,6 +38,7 @@ from aiohttp import web
 from ..aes import load_aes_key
 from ..config import AlipayConfig
 from ..credentials import RSAKeySigner, cert_sn, root_cert_sn
+from ._access_log import access_log, note_code
 from ._faults import Fault, Faults
 from ._gateway import Gateway, Reply, RequestVerifier, operation_of
 from ._notifier import (
@@ -158,7 +159,7 @@ class Sandbox:
         """Bind and start serving; ``port`` then holds the bound port."""
         if self._runner is not None:
             raise RuntimeError("the sandbox is already running")
-        app = web.Application()
+        app = web.Application(middlewares=[access_log])
         app.router.add_route("*", "/{tail:.*}", self._handle)
         runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
@@ -335,6 +336,7 @@ class Sandbox:
             return _intercepted(request, fault)
         body = await request.read()
         reply = self._gateway.handle(request.method, request.raw_path, request.headers, body)
+        note_code(reply.status, reply.body)
         if fault is Fault.CORRUPT_SIGNATURE:
             signature = _flipped(reply.headers["alipay-signature"])
             reply = attrs.evolve(reply, headers={**reply.headers, "alipay-signature": signature})
