@@ -137,10 +137,12 @@ def _decode_form(raw: bytes | str) -> dict[str, str]:
     separators = raw.count(b"&") if isinstance(raw, bytes) else raw.count("&")
     if separators >= MAX_PARAMS:
         raise NotificationError(f"the message has more than {MAX_PARAMS} parameters; refused.")
+    # The declared charset decodes the body and its percent-escapes alike (a GBK
+    # message's escapes are GBK bytes).
+    charset = _declared_charset(raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace"))
     if isinstance(raw, str):
         text = raw
     else:
-        charset = _declared_charset(raw)
         try:
             text = raw.decode(charset)
         except ValueError:  # UnicodeDecodeError
@@ -149,7 +151,9 @@ def _decode_form(raw: bytes | str) -> dict[str, str]:
                 "body exactly as received."
             ) from None
     try:
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True, errors="strict")
+        pairs = parse_qsl(
+            text, keep_blank_values=True, strict_parsing=True, encoding=charset, errors="strict"
+        )
     except (ValueError, UnicodeDecodeError):
         raise NotificationError(
             "the message body is not an application/x-www-form-urlencoded form."

@@ -252,10 +252,15 @@ def test_an_implausible_sign_is_refused_before_verifying(
 
 @pytest.mark.parametrize("charset", ["GBK", "gb2312", "utf8", "UTF-8"])
 def test_allowed_charsets(key_config: AlipayConfig, charset: str) -> None:
-    params = signed_params("alipay.marketing.activity.message.created", extra={"charset": charset})
+    biz = {"id": "e1", "activity_id": "a1", "voucher_name": "满100减20券"}
+    params = signed_params(
+        "alipay.marketing.activity.message.created", biz, extra={"charset": charset}
+    )
     codec = "gbk" if charset.lower().startswith("gb") else "utf-8"
-    body = urlencode(params, encoding=codec).encode("ascii")
-    assert parse_notification(body, key_config).charset == charset
+    body = urlencode(params, encoding=codec).encode("ascii")  # escapes in that charset
+    for raw in (body, body.decode("ascii")):
+        note = parse_notification(raw, key_config)
+        assert (note.charset, note.biz_content["voucher_name"]) == (charset, "满100减20券")
 
 
 def test_other_charsets_are_refused_and_never_shown_raw(key_config: AlipayConfig) -> None:
