@@ -52,7 +52,15 @@ ACTIVITY = "2016042700826004508401111111"
     ("operation", "request_body", "field"),
     [
         ("send", {"activity_id": ACTIVITY, "user_id": "2088512417841101"}, "voucher_id"),
-        ("create", {"activity_name": "a", "voucher_type": "FIX_VOUCHER"}, "activity_id"),
+        (
+            "create",
+            {
+                "activity_name": "a",
+                "voucher_type": "FIX_VOUCHER",
+                "voucher_use_rule": {"fix_voucher": {"amount": "1.00"}},
+            },
+            "activity_id",
+        ),
     ],
 )
 @pytest.mark.parametrize("answer", [{}, {"voucher_id": "", "activity_id": ""}])

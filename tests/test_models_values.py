@@ -97,7 +97,12 @@ def test_falsy_values_are_sent_and_unset_is_not() -> None:
 def test_falsy_values_are_sent_from_a_mapping_too() -> None:
     payload = request_to_json(
         "send",
-        {"activity_id": "A1", "out_biz_no": "B1", "user_id": "2088", "merchant_access_mode": None},
+        {
+            "activity_id": "A1",
+            "out_biz_no": "B1",
+            "user_id": "2088102000000001",
+            "merchant_access_mode": None,
+        },
     )
     assert payload["merchant_access_mode"] is None
     assert "open_id" not in payload

@@ -184,9 +184,9 @@ def test_both_shapes_must_agree(book: VoucherBook) -> None:
     ("change", "match"),
     [
         ({"voucher_send_rule": {}}, "total quantity is required"),
-        ({"voucher_send_rule": {"voucher_quantity": 0}}, "between 1 and"),
+        ({"voucher_send_rule": {"voucher_quantity": 0}}, "from 1 to"),
         ({"voucher_send_rule": {"voucher_quantity": "10"}}, "integer"),
-        ({"publish_start_time": "2026/03/01 00:00:00"}, "format"),
+        ({"publish_start_time": "2026/03/01 00:00:00"}, "yyyy-MM-dd HH:mm:ss"),
         ({"publish_end_time": "2026-02-01 00:00:00"}, "later than"),
         ({"publish_end_time": "2027-03-01 00:00:00"}, "180 days"),
         (
@@ -251,7 +251,13 @@ def test_append_rules(book: VoucherBook) -> None:
 
 
 def test_precharged_budget_gets_a_recharge_url(book: VoucherBook) -> None:
-    created = body(voucher_budget_info={"budget_type": "RECAHRGE"})
+    payer = {"alipay_balance_recharge_info": {"logon_id": "payer@example.com"}}
+    created = body(
+        voucher_budget_info={
+            "budget_type": "RECAHRGE",
+            "recharge_info": {"recharge_type": "ALIPAY_BALANCE", **payer},
+        }
+    )
     activity_id = book.apply("create", created).result["activity_id"]
     published = book.apply("publish", {"activity_id": activity_id, "out_biz_no": "p"})
     assert published.result["recharge_url"].startswith("https://")

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from ..rules import MAX_QUANTITY, MAX_WINDOW, PERIODS, TIME_FORMAT
 from ._errors import invalid_parameter
 
 __all__ = [
@@ -35,10 +36,6 @@ __all__ = [
 BEIJING = _dt.timezone(_dt.timedelta(hours=8), "CST")
 """Alipay's wall-clock times carry no offset; they are Beijing time (UTC+8)."""
 
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-MAX_QUANTITY = 99_999_999
-MAX_WINDOW = _dt.timedelta(days=180)
-PERIODS = ("DAY", "WEEK", "MONTH", "LIFE_CYCLE")
 
 # Redemption scopes may only be widened by modify (MODELS 2), exclusions only narrowed.
 _WIDEN_ONLY = frozenset(
