@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from .notify_helpers import form_body, signed_params
 
@@ -56,7 +57,7 @@ def events(out: Path) -> collections.Counter[tuple[str, str]]:
     return collections.Counter((line.split()[1], line.split()[2]) for line in lines)
 
 
-def run_many(store: str, tmp: Path, *, workers: int = 4, count: int = 200) -> dict[str, object]:
+def run_many(store: str, tmp: Path, *, workers: int = 4, count: int = 200) -> dict[str, Any]:
     """Every worker receives the same ``count`` messages at the same moment."""
     bodies, out, go = tmp / "bodies.json", tmp / "handled.log", tmp / "go"
     ids = write_bodies(bodies, count, "many")
@@ -85,7 +86,7 @@ def claim_now(store: str, keys: tuple[str, ...], lease: float) -> object:
     return asyncio.run(ask())
 
 
-def run_crash(store: str, tmp: Path, *, lease: float = 3.0) -> dict[str, object]:
+def run_crash(store: str, tmp: Path, *, lease: float = 3.0) -> dict[str, Any]:
     """A worker killed inside its callback; later deliveries to another worker."""
     bodies, out = tmp / "one.json", tmp / "crash.log"
     (nid,) = write_bodies(bodies, 1, "crash")

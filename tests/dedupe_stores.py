@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -27,7 +27,7 @@ class FakeClock:
 @attrs.frozen
 class StoreUnderTest:
     store: DedupeStore
-    advance: Callable[[float], object]
+    advance: Callable[[float], Awaitable[object]]
     """Let ``seconds`` pass for the store (async: may really wait)."""
     twin: DedupeStore
     """A second store over the same data, as another process would open it."""

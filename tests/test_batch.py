@@ -186,7 +186,7 @@ async def test_stopping_early_finishes_and_journals_what_is_in_flight(
         stream = client.send_many(activity_id, users(200), concurrency=4, journal=journal)
         async for _ in stream:
             break
-        await stream.aclose()  # type: ignore[attr-defined]
+        await stream.aclose()
         issued = len(alipay_sandbox.activity(activity_id).vouchers)
         await asyncio.sleep(0.2)
         assert len(alipay_sandbox.activity(activity_id).vouchers) == issued

@@ -25,6 +25,7 @@ from alipay_voucher.models import (
     PaymentVoucherUseRule,
     VoucherCreateRequest,
     VoucherCreateResponse,
+    VoucherInventoryInfo,
     VoucherModifyResponse,
     VoucherQueryResponse,
     VoucherSendRequest,
@@ -141,6 +142,7 @@ async def test_every_operation_round_trips(
     queried = await driver.call("query", ACTIVITY, "SELF_MODE")
     assert isinstance(queried, VoucherQueryResponse)
     assert queried.activity_status == "ACTIVE"
+    assert isinstance(queried.voucher_inventory_info, VoucherInventoryInfo)
     assert queried.voucher_inventory_info.send_count == 3
 
     assert [r.path.rpartition("/")[2] for r in gateway.received] == [
@@ -328,8 +330,6 @@ async def test_thousand_calls_share_one_session_and_leak_nothing(
 ) -> None:
     import aiohttp
 
-    import alipay_voucher.transport as transport_module
-
     sessions: list[aiohttp.ClientSession] = []
     real = aiohttp.ClientSession
 
@@ -338,7 +338,7 @@ async def test_thousand_calls_share_one_session_and_leak_nothing(
         sessions.append(session)
         return session
 
-    monkeypatch.setattr(transport_module.aiohttp, "ClientSession", counting_session)
+    monkeypatch.setattr(aiohttp, "ClientSession", counting_session)
     driver = make_client(gateway_config(key_config, gateway))
     if driver.kind == "async":
         import asyncio

@@ -94,7 +94,7 @@ def test_repr_and_str_hide_secrets(aes_key_b64: str) -> None:
         assert SECRET_FRAGMENT not in text
         assert aes_key_b64 not in text
         assert "<hidden>" in text
-        assert config.app_cert_sn in text
+        assert config.app_cert_sn is not None and config.app_cert_sn in text
 
 
 def test_config_is_frozen() -> None:

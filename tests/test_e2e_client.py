@@ -137,7 +137,7 @@ async def test_lifecycle(
         assert query.activity_base_info.activity_name == "新名字"
         assert query.voucher_send_mode_info.voucher_send_rule_info.quantity == 6
         await alipay_sandbox.outbox.settle()
-        kinds = [r.msg_method.rsplit(".", 1)[1] for r in receiver.acknowledged()]
+        kinds = [str(r.msg_method).rsplit(".", 1)[1] for r in receiver.acknowledged()]
         assert sorted(kinds) == sorted(
             ["created", "received", "received", "appended", "modified", "stopped"]
         )

@@ -546,8 +546,8 @@ def _payload_candidates(body: bytes, encrypted: bool) -> list[Any]:
 def _same_str(value: Any, wire: Any) -> bool:
     # Id-like fields accept a JSON integer and keep its digits (models/_values.py).
     if isinstance(wire, int) and not isinstance(wire, bool):
-        return value == str(wire)
-    return value == wire
+        return bool(value == str(wire))
+    return bool(value == wire)
 
 
 def check_success(result: Any, call: CallSpec, server: HostileServer, cert: bool) -> None:
@@ -761,7 +761,7 @@ def test_signed_junk_becomes_a_model_or_malformed_response_error(data: st.DataOb
     model = data.draw(st.sampled_from(RESPONSE_MODELS))
     payload = data.draw(shaped(model, depth=3) | shaped(VoucherQueryResponse, depth=3))
     try:
-        result = from_json(model, payload)
+        result: Any = from_json(model, payload)
     except AlipayError:
         return
     assert isinstance(result, model)
@@ -1043,7 +1043,7 @@ def hostile_calls(draw: st.DrawFn) -> CallSpec:
     )
     kind = draw(st.sampled_from(["send", "create", "stop", "query", "request"]))
     if kind == "query":
-        args = (draw(st.one_of(_USER_TEXT, st.just(ACTIVITY))),)
+        args: tuple[str | None, ...] = (draw(st.one_of(_USER_TEXT, st.just(ACTIVITY))),)
         args += (draw(st.one_of(st.none(), _USER_TEXT)),)
         return CallSpec("query", args, kwargs, VoucherQueryResponse, False)
     if kind != "request":
@@ -1104,7 +1104,10 @@ async def test_hostile_caller_input_long(
 
 def _signed_headers(body: bytes, timestamp: bytes, nonce: bytes) -> list[tuple[str, str]]:
     signature = _sign(ALIPAY_KEY, timestamp, nonce, body).decode()
-    decode = lambda raw: raw.decode("utf-8", "surrogateescape")  # noqa: E731 - as aiohttp does
+
+    def decode(raw: bytes) -> str:
+        return raw.decode("utf-8", "surrogateescape")  # as aiohttp does
+
     return [
         ("alipay-signature", signature),
         ("alipay-timestamp", decode(timestamp)),

@@ -74,7 +74,7 @@ def test_a_guaranteed_id_missing_or_null_is_a_malformed_response(cls: type, fiel
 
 def test_info_is_refused_for_other_models() -> None:
     with pytest.raises(TypeError, match="only for response models"):
-        from_json(VoucherSendRequest, {}, info=INFO)  # type: ignore[arg-type]
+        from_json(VoucherSendRequest, {}, info=INFO)
     with pytest.raises(TypeError, match="parsed JSON only"):
         from_json(VoucherSendResponse, VoucherSendResponse(voucher_id="V"), info=INFO)  # type: ignore[arg-type]
 

@@ -7,7 +7,7 @@ import json
 import pickle
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import given, settings
@@ -57,7 +57,8 @@ def test_unset_is_a_falsy_singleton_distinct_from_every_other_value() -> None:
     assert not UNSET
     assert repr(UNSET) == "UNSET" == str(UNSET)
     assert isinstance(UNSET, Unset)
-    for other in (None, 0, False, "", [], {}):
+    others: tuple[object, ...] = (None, 0, False, "", [], {})
+    for other in others:
         assert UNSET is not other
         assert other != UNSET
     assert copy.copy(UNSET) is UNSET
@@ -116,7 +117,7 @@ def test_falsy_values_survive_parsing() -> None:
         "quantity_limit_per_user": None,
     }
     rule = from_json(VoucherSendRuleInfo, doc)
-    assert rule.quantity == 0 and rule.quantity is not UNSET
+    assert rule.quantity == 0 and rule.quantity is not cast(object, UNSET)
     assert rule.real_name_limit is False
     assert rule.publish_start_time == ""
     assert rule.quantity_limit_per_user is None
@@ -311,7 +312,7 @@ def test_unknown_codes_do_not_raise_and_pass_through() -> None:
 
 def test_members_compare_and_hash_like_their_string() -> None:
     assert VoucherType.FIX_VOUCHER == "FIX_VOUCHER"
-    assert CommonErrorCode.INVALID_PARAMETER == "invalid-parameter"
+    assert cast(str, CommonErrorCode.INVALID_PARAMETER) == "invalid-parameter"
     assert hash(CommonErrorCode.INVALID_PARAMETER) == hash("invalid-parameter")
     assert {"invalid-parameter": 1}[CommonErrorCode.INVALID_PARAMETER] == 1
     assert VoucherType("FIX_VOUCHER") is VoucherType.FIX_VOUCHER
@@ -345,7 +346,7 @@ def test_a_non_string_code_is_refused() -> None:
     with pytest.raises(RequestValidationError, match="known values: FIX_VOUCHER"):
         VoucherCreateRequest(voucher_type=3)  # type: ignore[arg-type]
     with pytest.raises(RequestValidationError):
-        VoucherUseGuideInfo(use_guide_mode="MINI_APP")  # type: ignore[arg-type]
+        VoucherUseGuideInfo(use_guide_mode="MINI_APP")
 
 
 def test_an_error_body_code_goes_to_the_set_that_knows_it() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,7 @@ class DownStore:
         self.fail_on = fail_on
         self.inner = MemoryDedupeStore()
 
-    async def claim(self, keys: tuple[str, ...]) -> Claim | Held:
+    async def claim(self, keys: Sequence[str]) -> Claim | Held:
         if self.fail_on == "claim":
             raise DedupeStoreError("connection refused")
         return await self.inner.claim(keys)

@@ -37,7 +37,7 @@ from .test_sandbox_raw import activity_body
 
 ROOT = Path(__file__).resolve().parents[1]
 RETRY = RetryPolicy(max_attempts=5, initial_backoff=0.001, max_backoff=0.02, deadline=30)
-MIXED = {
+MIXED: dict[Fault | str, float] = {
     Fault.REFUSE: 0.04,
     Fault.DROP: 0.04,
     Fault.BAD_GATEWAY: 0.04,

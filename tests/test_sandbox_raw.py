@@ -228,7 +228,9 @@ async def test_app_auth_token_is_part_of_the_signature(
 
 
 async def test_unmodelled_fields_are_echoed(alipay_sandbox: Sandbox, raw: RawCaller) -> None:
-    extra = {"voucher_display_pattern_info": {"brand_name": "测试", "future_field": [1, 2]}}
+    extra: dict[str, Any] = {
+        "voucher_display_pattern_info": {"brand_name": "测试", "future_field": [1, 2]}
+    }
     activity_id = (await raw.call("create", activity_body(**extra)))["activity_id"]
     query = await raw.call("query", query={"activity_id": activity_id})
     assert query["voucher_display_pattern_info"] == extra["voucher_display_pattern_info"]

@@ -162,16 +162,16 @@ def test_every_async_operation_has_a_blocking_twin() -> None:
 def test_blocking_makes_any_new_async_method_blocking(
     key_config: AlipayConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What adding ``send_many`` to both clients will look like."""
+    """What adding a method to both clients looks like."""
 
-    async def send_many(self: AsyncVoucherClient, requests: list[dict[str, Any]]) -> list[str]:
+    async def send_all(self: AsyncVoucherClient, requests: list[dict[str, Any]]) -> list[str]:
         results = await asyncio.gather(*(self.send(r) for r in requests))
-        return [r.voucher_id for r in results]
+        return [str(r.voucher_id) for r in results]
 
-    monkeypatch.setattr(AsyncVoucherClient, "send_many", send_many, raising=False)
-    monkeypatch.setattr(VoucherClient, "send_many", blocking(send_many), raising=False)
+    monkeypatch.setattr(AsyncVoucherClient, "send_all", send_all, raising=False)
+    monkeypatch.setattr(VoucherClient, "send_all", blocking(send_all), raising=False)
     with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
-        ids = client.send_many([SEND, SEND, SEND])  # type: ignore[attr-defined]
+        ids = client.send_all([SEND, SEND, SEND])  # type: ignore[attr-defined]
     assert ids == ["2021072600073002785300065Q39"] * 3
     assert len(gw.for_path("send")) == 3
 
