@@ -27,6 +27,7 @@ __all__ = [
     "logger",
     "mask_id",
     "redact",
+    "redact_bytes",
     "redact_headers",
     "redact_sign_content",
 ]
@@ -44,7 +45,10 @@ _SECRET_FIELDS: Final = ("app_auth_token", "sign", "signature", "private_key", "
 _SENSITIVE = "|".join(_USER_FIELDS + _SECRET_FIELDS)
 
 _JSON_MEMBER = re.compile(rf'"({_SENSITIVE})"(\s*:\s*)"((?:[^"\\]|\\.)*)"')
-_QUERY_PARAM = re.compile(rf"(?<![\w-])({_SENSITIVE})=([^&\s,\"']*)")
+# The same members in a Python repr: ``{'user_id': '2088...'}`` and ``user_id='2088...'``.
+_REPR_MEMBER = re.compile(rf"'({_SENSITIVE})'(\s*:\s*)'((?:[^'\\]|\\.)*)'")
+_REPR_KEYWORD = re.compile(rf"(?<![\w-])({_SENSITIVE})=(['\"])((?:(?!\2)[^\\]|\\.)*)\2")
+_QUERY_PARAM = re.compile(rf"(?<![\w-])({_SENSITIVE})=([^&\s,\"']+)")
 _AUTH_SIGN = re.compile(r"(ALIPAY-SHA256withRSA\s[^\n]*?,sign=)\S+")
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|$)", re.DOTALL)
 _URL_USERINFO = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s:]+(?::[^/@\s]*)?@")
@@ -82,6 +86,18 @@ def _mask_param(match: re.Match[str]) -> str:
     return f"{name}={masked}"
 
 
+def _mask_repr_member(match: re.Match[str]) -> str:
+    name, sep, value = match.group(1), match.group(2), match.group(3)
+    masked = mask_id(value) if name in _USER_FIELDS else MASK
+    return f"'{name}'{sep}'{masked}'"
+
+
+def _mask_repr_keyword(match: re.Match[str]) -> str:
+    name, quote, value = match.group(1), match.group(2), match.group(3)
+    masked = mask_id(value) if name in _USER_FIELDS else MASK
+    return f"{name}={quote}{masked}{quote}"
+
+
 def redact(text: str, *, secrets: Iterable[str] = ()) -> str:
     """Mask secrets and user identifiers in free text (a body, a URL, a message).
 
@@ -94,9 +110,19 @@ def redact(text: str, *, secrets: Iterable[str] = ()) -> str:
     text = _PEM.sub("<PEM hidden>", text)
     text = _AUTH_SIGN.sub(rf"\g<1>{MASK}", text)
     text = _JSON_MEMBER.sub(_mask_member, text)
+    text = _REPR_MEMBER.sub(_mask_repr_member, text)
+    text = _REPR_KEYWORD.sub(_mask_repr_keyword, text)
     text = _QUERY_PARAM.sub(_mask_param, text)
     text = _URL_USERINFO.sub(rf"\g<1>{MASK}@", text)
     return _ALIPAY_UID.sub(lambda m: mask_id(m.group(0)), text)
+
+
+def redact_bytes(data: bytes, *, secrets: Iterable[str] = ()) -> bytes:
+    """:func:`redact` for a raw body: bytes that are not UTF-8 pass through unchanged
+    (the patterns and secrets are ASCII, so they are still found around them)."""
+    text = data.decode("utf-8", "surrogateescape")
+    masked = redact(text, secrets=secrets)
+    return data if masked == text else masked.encode("utf-8", "surrogateescape")
 
 
 def redact_headers(

@@ -111,7 +111,7 @@ def log_attempt(attempt: Attempt) -> None:
         attempt.number,
         prepared.request_id,
         trace_id,
-        redact(str(error), secrets=(call.app_auth_token or "",)),
+        redact(str(error), secrets=call.secrets),
         then,
         extra=extra,
     )

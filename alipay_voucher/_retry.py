@@ -80,7 +80,7 @@ class Failure:
     retry_after: float | None = None
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Call:
     """One logical call: what each attempt sends and what repeating it may cost.
 
@@ -106,10 +106,22 @@ class Call:
     mutating: bool = True
     """The call may change state at Alipay (so a lost answer leaves the outcome unknown)."""
     out_biz_no: str | None = None
+    secrets: tuple[str, ...] = ()
+    """Values masked wherever they appear in what this call reports: its token and the
+    user ids it carries (a gateway may echo them in free text no pattern recognises)."""
 
     @property
     def path(self) -> str:
         return path_of(self.target)
+
+    def __repr__(self) -> str:
+        # Tracebacks that capture locals print it: the token and user ids stay masked.
+        token = "<hidden>" if self.app_auth_token else None
+        return (
+            f"Call(operation={self.operation!r}, method={self.method!r}, "
+            f"target={redact(self.target)!r}, body={self.body!r}, app_auth_token={token}, "
+            f"out_biz_no={self.out_biz_no!r}, request_id={self.request_id!r})"
+        )
 
 
 def path_of(target: str) -> str:

@@ -26,7 +26,9 @@ import aiohttp
 import attrs
 
 from . import models, protocol
+from ._hidden import Hidden, scrubbed
 from ._hooks import Hooks, RequestEvent, ResponseEvent
+from ._logging import redact
 from ._outcome import untrusted_write
 from .batch import Journal, Recipient, SendOutcome, send_many
 from .config import AlipayConfig, RetryPolicy
@@ -128,11 +130,13 @@ _OPERATIONS: Mapping[str, _Operation[Any]] = {
 }
 """Operation name -> (HTTP method, path, response model): the whole per-operation table."""
 
+_USER_ID_FIELDS = ("user_id", "open_id", "logon_id")
+
 # Java's generated client appends the query parameters in this order.
 _QUERY_ORDER = ("activity_id", "merchant_access_mode")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class GenericResponse:
     """The verified answer of :meth:`AsyncVoucherClient.request`.
 
@@ -149,6 +153,12 @@ class GenericResponse:
     trace_id: str | None
     request_id: str | None
     headers: Mapping[str, str] = attrs.field(repr=False)
+
+    def __repr__(self) -> str:
+        return redact(
+            f"GenericResponse(payload={self.payload!r}, http_status={self.http_status}, "
+            f"trace_id={self.trace_id!r}, request_id={self.request_id!r})"
+        )
 
 
 class AsyncVoucherClient:
@@ -254,7 +264,11 @@ class AsyncVoucherClient:
         encrypt: bool | None = None,
     ) -> VoucherCreateResponse:
         """Create a voucher activity; the answer carries its ``activity_id``."""
-        return await self._invoke(_CREATE, request, app_auth_token, request_id, timeout, encrypt)
+        invocation = self._invoke(
+            _CREATE, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+        )
+        del request, app_auth_token  # kept out of tracebacks that capture locals
+        return await invocation
 
     async def publish(
         self,
@@ -266,7 +280,11 @@ class AsyncVoucherClient:
         encrypt: bool | None = None,
     ) -> VoucherPublishResponse:
         """Activate an activity. Accepted only: success arrives as message ``…created``."""
-        return await self._invoke(_PUBLISH, request, app_auth_token, request_id, timeout, encrypt)
+        invocation = self._invoke(
+            _PUBLISH, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+        )
+        del request, app_auth_token  # kept out of tracebacks that capture locals
+        return await invocation
 
     async def send(
         self,
@@ -282,7 +300,11 @@ class AsyncVoucherClient:
         Give each issuance its own ``out_biz_no`` and keep it until the call succeeds:
         repeating the call with it never issues a second voucher.
         """
-        return await self._invoke(_SEND, request, app_auth_token, request_id, timeout, encrypt)
+        invocation = self._invoke(
+            _SEND, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+        )
+        del request, app_auth_token  # kept out of tracebacks that capture locals
+        return await invocation
 
     async def modify(
         self,
@@ -294,7 +316,11 @@ class AsyncVoucherClient:
         encrypt: bool | None = None,
     ) -> VoucherModifyResponse:
         """Change an activity (scopes only widen, validity only extends); accepted only."""
-        return await self._invoke(_MODIFY, request, app_auth_token, request_id, timeout, encrypt)
+        invocation = self._invoke(
+            _MODIFY, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+        )
+        del request, app_auth_token  # kept out of tracebacks that capture locals
+        return await invocation
 
     async def append(
         self,
@@ -306,7 +332,11 @@ class AsyncVoucherClient:
         encrypt: bool | None = None,
     ) -> VoucherAppendResponse:
         """Raise the activity's total quantity (``voucher_quantity`` is the new TOTAL)."""
-        return await self._invoke(_APPEND, request, app_auth_token, request_id, timeout, encrypt)
+        invocation = self._invoke(
+            _APPEND, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+        )
+        del request, app_auth_token  # kept out of tracebacks that capture locals
+        return await invocation
 
     async def stop(
         self,
@@ -318,7 +348,11 @@ class AsyncVoucherClient:
         encrypt: bool | None = None,
     ) -> VoucherStopResponse:
         """Stop an activity for good; accepted only, confirmed by message ``…stopped``."""
-        return await self._invoke(_STOP, request, app_auth_token, request_id, timeout, encrypt)
+        invocation = self._invoke(
+            _STOP, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+        )
+        del request, app_auth_token  # kept out of tracebacks that capture locals
+        return await invocation
 
     async def query(
         self,
@@ -334,7 +368,11 @@ class AsyncVoucherClient:
         params: dict[str, Any] = {"activity_id": activity_id}
         if merchant_access_mode is not None:
             params["merchant_access_mode"] = merchant_access_mode
-        return await self._invoke(_QUERY, params, app_auth_token, request_id, timeout, encrypt)
+        invocation = self._invoke(
+            _QUERY, Hidden(params), Hidden(app_auth_token), request_id, timeout, encrypt
+        )
+        del app_auth_token  # kept out of tracebacks that capture locals
+        return await invocation
 
     async def request(
         self,
@@ -355,34 +393,18 @@ class AsyncVoucherClient:
         only when ``json`` carries an ``out_biz_no`` (give one: nothing is generated
         here), or when the request certainly never reached Alipay.
         """
-        method = method.upper()
-        if not path.startswith("/"):
-            raise RequestValidationError(f"path must start with '/', got {path!r}")
-        target = protocol.build_target(path, query)
-        out_biz_no = json.get("out_biz_no") if json is not None else None
-        keyed = isinstance(out_biz_no, str) and bool(out_biz_no)
-        mutating = method not in _SAFE_METHODS
-        call = self._call(
-            operation=None,
-            method=method,
-            target=target,
-            payload=dict(json) if json is not None else None,
-            app_auth_token=app_auth_token,
-            request_id=request_id,
-            timeout=timeout,
-            encrypt=encrypt,
-            idempotent=not mutating or keyed,
-            mutating=mutating,
-            out_biz_no=out_biz_no if keyed else None,
+        invocation = self._generic(
+            method,
+            path,
+            Hidden(json),
+            Hidden(query),
+            Hidden(app_auth_token),
+            request_id,
+            timeout,
+            encrypt,
         )
-        answer = await self._transport.execute(call)
-        return GenericResponse(
-            payload=answer.payload,
-            http_status=answer.status,
-            trace_id=answer.trace_id,
-            request_id=answer.request_id,
-            headers=answer.headers,
-        )
+        del json, query, app_auth_token  # kept out of tracebacks that capture locals
+        return await invocation
 
     # ----------------------------------------------------------------- on top of the API
 
@@ -488,12 +510,34 @@ class AsyncVoucherClient:
     async def _invoke(
         self,
         op: _Operation[_R],
+        request: Hidden[Any],
+        app_auth_token: Hidden[str | None],
+        request_id: str | None,
+        timeout: float | None,
+        encrypt: bool | None,
+    ) -> _R:
+        # Errors leave scrubbed (see _hidden): the frames below this one hold the request.
+        try:
+            call = self._operation_call(
+                op, request.value, app_auth_token.value, request_id, timeout, encrypt
+            )
+        except AlipayError as error:
+            raise scrubbed(error, secrets=(app_auth_token.value,)) from error.__cause__
+        answer = await self._transport.execute(call)
+        try:
+            return self._result(op, call, answer)
+        except AlipayError as error:
+            raise scrubbed(error, secrets=call.secrets) from error.__cause__
+
+    def _operation_call(
+        self,
+        op: _Operation[Any],
         request: Any,
         app_auth_token: str | None,
         request_id: str | None,
         timeout: float | None,
         encrypt: bool | None,
-    ) -> _R:
+    ) -> Call:
         if op.mutating:
             # Generated once per logical call (when the caller gave none): every attempt
             # carries the same key.
@@ -508,7 +552,7 @@ class AsyncVoucherClient:
             ordered += [(k, v) for k, v in params.items() if k not in _QUERY_ORDER]
             target = protocol.build_target(op.path, ordered)
             body, out_biz_no = None, None
-        call = self._call(
+        return self._call(
             operation=op.name,
             method=op.method,
             target=target,
@@ -521,7 +565,8 @@ class AsyncVoucherClient:
             mutating=op.mutating,
             out_biz_no=out_biz_no if isinstance(out_biz_no, str) else None,
         )
-        answer = await self._transport.execute(call)
+
+    def _result(self, op: _Operation[_R], call: Call, answer: protocol.VerifiedResponse) -> _R:
         info = ResponseInfo(
             http_status=answer.status,
             trace_id=answer.trace_id,
@@ -544,6 +589,71 @@ class AsyncVoucherClient:
                 out_biz_no=call.out_biz_no,
                 request_id=answer.request_id,
             ) from error
+
+    async def _generic(
+        self,
+        method: str,
+        path: str,
+        json: Hidden[Mapping[str, Any] | None],
+        query: Hidden[Mapping[str, Any] | Sequence[tuple[str, Any]] | None],
+        app_auth_token: Hidden[str | None],
+        request_id: str | None,
+        timeout: float | None,
+        encrypt: bool | None,
+    ) -> GenericResponse:
+        try:
+            call = self._generic_call(
+                method,
+                path,
+                json.value,
+                query.value,
+                app_auth_token.value,
+                request_id,
+                timeout,
+                encrypt,
+            )
+        except AlipayError as error:
+            raise scrubbed(error, secrets=(app_auth_token.value,)) from error.__cause__
+        answer = await self._transport.execute(call)
+        return GenericResponse(
+            payload=answer.payload,
+            http_status=answer.status,
+            trace_id=answer.trace_id,
+            request_id=answer.request_id,
+            headers=answer.headers,
+        )
+
+    def _generic_call(
+        self,
+        method: str,
+        path: str,
+        json: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | Sequence[tuple[str, Any]] | None,
+        app_auth_token: str | None,
+        request_id: str | None,
+        timeout: float | None,
+        encrypt: bool | None,
+    ) -> Call:
+        method = method.upper()
+        if not path.startswith("/"):
+            raise RequestValidationError(f"path must start with '/', got {path!r}")
+        target = protocol.build_target(path, query)
+        out_biz_no = json.get("out_biz_no") if json is not None else None
+        keyed = isinstance(out_biz_no, str) and bool(out_biz_no)
+        mutating = method not in _SAFE_METHODS
+        return self._call(
+            operation=None,
+            method=method,
+            target=target,
+            payload=dict(json) if json is not None else None,
+            app_auth_token=app_auth_token,
+            request_id=request_id,
+            timeout=timeout,
+            encrypt=encrypt,
+            idempotent=not mutating or keyed,
+            mutating=mutating,
+            out_biz_no=out_biz_no if keyed else None,
+        )
 
     def _call(
         self,
@@ -577,7 +687,16 @@ class AsyncVoucherClient:
             idempotent=idempotent,
             mutating=mutating,
             out_biz_no=out_biz_no,
+            secrets=_secrets_of(app_auth_token, payload),
         )
+
+
+def _secrets_of(app_auth_token: str | None, payload: dict[str, Any] | None) -> tuple[str, ...]:
+    """The call's token and the user ids its body names, to be masked verbatim."""
+    found: list[Any] = [app_auth_token]
+    if payload:
+        found += [payload.get(name) for name in _USER_ID_FIELDS]
+    return tuple(value for value in found if isinstance(value, str) and value)
 
 
 def _answered_without(

@@ -127,12 +127,14 @@ def _read_source(source: KeySource, what: str) -> bytes:
             return text.encode("ascii", "replace")
         if text and len(text) < 1024 and "\n" not in text and not looks_base64:
             path = Path(text).expanduser()
-            if path.exists() or os.sep in text or "." in text:
+            if path.is_file():
                 return _read_file(path, what)
+        # Never quoted: the text may be a key with one stray character (a quote from a
+        # .env file), and an error message ends up in logs and on stderr.
         raise ConfigurationError(
-            f"{what}: the text is neither PEM, bare base64, nor the path of an existing "
-            "file. Pass the key or certificate text exactly as Alipay's tool or console "
-            "gave it, or a pathlib.Path to the file."
+            f"{what}: not PEM, not base64 of a key, not an existing file; {len(text)} "
+            "characters. Pass the key or certificate text exactly as Alipay's tool or "
+            "console gave it (no quotes or spaces added), or a pathlib.Path to the file."
         )
     if isinstance(source, bytes):
         return source.strip()

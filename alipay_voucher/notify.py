@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 
 import attrs
 
+from ._logging import redact
 from .config import AlipayConfig
 from .credentials import verify_sha256_rsa
 from .errors import (
@@ -82,9 +83,11 @@ _CHARSETS = {"utf-8": "utf-8", "utf8": "utf-8", "gbk": "gbk", "gb2312": "gbk"}
 RawNotification = bytes | str | Mapping[str, Any]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Notification:
-    """A verified message: its envelope, and the typed payload for its ``msg_method``."""
+    """A verified message: its envelope, and the typed payload for its ``msg_method``.
+
+    Its repr masks user ids, as the logs do."""
 
     notify_id: str
     msg_method: str
@@ -100,6 +103,13 @@ class Notification:
     """The typed message model for ``msg_method`` (a generic one for unknown methods)."""
     params: Mapping[str, str] = attrs.field(repr=False)
     """Every parameter as received (decoded once), ``sign`` included."""
+
+    def __repr__(self) -> str:
+        return redact(
+            f"Notification(notify_id={self.notify_id!r}, msg_method={self.msg_method!r}, "
+            f"app_id={self.app_id!r}, utc_timestamp={self.utc_timestamp!r}, "
+            f"biz_content={dict(self.biz_content)!r})"
+        )
 
     @property
     def message_id(self) -> str | None:

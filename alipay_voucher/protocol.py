@@ -21,6 +21,7 @@ import attrs
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from . import aes
+from ._logging import redact, redact_headers
 from .config import AlipayConfig
 from .credentials import Signer, sign_sha256_rsa, verify_sha256_rsa
 from .errors import (
@@ -224,9 +225,12 @@ def strict_json_loads(text: str) -> Any:
 # ``object.__setattr__``, which costs several times as much. Treat them as read-only.
 
 
-@attrs.define
+@attrs.define(repr=False)
 class EncodedBody:
-    """A body serialised (and possibly encrypted) once, reused unchanged on every attempt."""
+    """A body serialised (and possibly encrypted) once, reused unchanged on every attempt.
+
+    Its repr shows the size only: the text holds user ids, and tracebacks that capture
+    locals print it."""
 
     text: str
     encrypted: bool = False
@@ -242,6 +246,9 @@ class EncodedBody:
             raise RequestValidationError(
                 "the request body holds text that is not valid Unicode (a lone surrogate?)."
             ) from None
+
+    def __repr__(self) -> str:
+        return f"EncodedBody(<{len(self.text)} characters>, encrypted={self.encrypted})"
 
 
 def encode_body(payload: Any, *, encrypt_key: aes.AESKey | None = None) -> EncodedBody:
@@ -313,9 +320,12 @@ def response_sign_content(timestamp: str, nonce: str, body: bytes | str) -> byte
     return f"{timestamp}\n{nonce}\n".encode("utf-8", "surrogatepass") + data + b"\n"
 
 
-@attrs.define
+@attrs.define(repr=False)
 class PreparedRequest:
-    """Everything needed to send one attempt; ``target`` and ``body`` are final bytes."""
+    """Everything needed to send one attempt; ``target`` and ``body`` are final bytes.
+
+    Its repr masks what the logs mask (the signature, the ``app_auth_token`` header,
+    user ids in the target) and leaves the body out."""
 
     method: str
     target: str
@@ -326,6 +336,13 @@ class PreparedRequest:
     nonce: str
     timestamp: str
     content_to_sign: str = attrs.field(repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"PreparedRequest(method={self.method!r}, target={redact(self.target)!r}, "
+            f"request_id={self.request_id!r}, encrypted={self.encrypted}, "
+            f"headers={redact_headers(self.headers)!r}, body=<{len(self.body)} bytes>)"
+        )
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -424,15 +441,21 @@ def prepare_request(
 # --------------------------------------------------------------------------- responses
 
 
-@attrs.define
+@attrs.define(repr=False)
 class VerifiedResponse:
-    """A 2xx answer whose signature held, decrypted and parsed."""
+    """A 2xx answer whose signature held, decrypted and parsed (its repr masks user ids)."""
 
     status: int
     payload: dict[str, Any]
     trace_id: str | None
     request_id: str | None
-    headers: Mapping[str, str] = attrs.field(repr=False)
+    headers: Mapping[str, str]
+
+    def __repr__(self) -> str:
+        return redact(
+            f"VerifiedResponse(status={self.status}, payload={self.payload!r}, "
+            f"trace_id={self.trace_id!r}, request_id={self.request_id!r})"
+        )
 
 
 def _lower_headers(headers: HeaderSource) -> tuple[dict[str, str], set[str]]:

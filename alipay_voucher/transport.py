@@ -27,6 +27,7 @@ import yarl
 from aiohttp import http_exceptions
 
 from . import protocol
+from ._hidden import scrubbed
 from ._hooks import Hooks
 from ._logging import debug_signing_enabled, logger, redact
 from ._report import Attempt, log_attempt, log_signed, request_event, response_event
@@ -285,6 +286,8 @@ class Transport:
                 return outcome
 
             failure = outcome
+            # Masked before the log line, the hooks and the caller see it (see _hidden).
+            scrubbed(failure.error, secrets=call.secrets)
             if failure.reach is Reach.MAYBE:
                 maybe_request_id = prepared.request_id
             delay = next_delay(

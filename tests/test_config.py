@@ -209,12 +209,37 @@ def test_unreadable_key_text() -> None:
         _key_mode,
         private_key="-----BEGIN PRIVATE KEY-----\n@@@\n-----END PRIVATE KEY-----",
     )
-    error = _refused("neither PEM", _key_mode, private_key="@" * 100 + "=")
+    error = _refused(
+        "not PEM, not base64 of a key, not an existing file; 101 ch",
+        _key_mode,
+        private_key="@" * 100 + "=",
+    )
     assert "@@@" not in str(error)
-    error = _refused("neither PEM", _key_mode, private_key=SECRET_FRAGMENT)
+    error = _refused("not PEM", _key_mode, private_key=SECRET_FRAGMENT)
     assert SECRET_FRAGMENT not in str(error)
-    _refused("neither PEM, bare base64, nor the path", _key_mode, private_key="abc def\nxyz")
-    _refused("no file at", _key_mode, private_key="/nonexistent/app_private_key.pem")
+    _refused(
+        "not PEM, not base64 of a key, not an existing file", _key_mode, private_key="abc def\nxyz"
+    )
+    error = _refused(
+        "not an existing file; 32 characters",
+        _key_mode,
+        private_key="/nonexistent/app_private_key.pem",
+    )
+    assert "/nonexistent" not in str(error)
+
+
+@pytest.mark.parametrize("cut", [300, 1000, 1023])
+def test_key_text_with_a_stray_character_is_described_never_quoted(cut: int) -> None:
+    """A key pasted from a .env file with a quote left on, and cut short: it looks like
+    a path (it holds '/'), but no part of it may reach the message."""
+    whole = key_text("app_private_pkcs8_raw.txt").strip()
+    text = '"' + whole[: cut - 1]
+    assert "/" in text or "+" in text
+    error = _refused(f"not an existing file; {len(text)} characters", _key_mode, private_key=text)
+    message = str(error)
+    assert not any(whole[i : i + 8] in message for i in range(0, len(whole) - 8))
+    public = _refused("not an existing file", _key_mode, alipay_public_key=text)
+    assert not any(whole[i : i + 8] in str(public) for i in range(0, len(whole) - 8))
     _refused("not to a PKCS#1 or PKCS#8", _key_mode, private_key="QUJD" * 30)
 
 

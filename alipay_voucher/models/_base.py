@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from .._logging import redact
 from ._unset import UNSET
 
 __all__ = ["EMPTY", "Model", "RequestModel", "ResponseInfo", "ResponseModel"]
@@ -65,7 +66,8 @@ class Model:
         ]
         if self.extra:
             parts.append(f"extra={dict(self.extra)!r}")
-        return f"{type(self).__name__}({', '.join(parts)})"
+        # User ids masked as in the logs: tracebacks that capture locals print models.
+        return redact(f"{type(self).__name__}({', '.join(parts)})")
 
 
 @attrs.frozen(kw_only=True, repr=False)
