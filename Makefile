@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_throughput.py
 	$(BIN)/python benchmarks/bench_notify.py
+	$(BIN)/python benchmarks/bench_campaign.py
 
 clean:
 	rm -rf $(VENV) .venv-3.10 .venv-3.13 build dist *.egg-info

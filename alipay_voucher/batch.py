@@ -68,7 +68,11 @@ class Recipient:
         neither, an id that is not 1-64 printable ASCII characters without spaces, a
         ``user_id`` that is not ``2088`` plus 12 digits.
         """
-        if isinstance(value, Recipient):
+        if type(value) is str:
+            ident = value.strip()
+            if _USER_ID.fullmatch(ident):  # the common case, checked in one step
+                return cls(id=ident, kind="user_id")
+        elif isinstance(value, Recipient):
             return cls._checked(value.id, value.kind)
         if isinstance(value, Mapping):
             given = [(k, v) for k, v in value.items() if k in _KINDS and v not in (None, "")]
@@ -160,6 +164,11 @@ class SendOutcome:
 
 _CHUNK = 512
 """Input recipients read, checked and looked up together: one journal query per chunk."""
+
+_HANDOUT = 32
+"""Outcomes ready at once (skipped, invalid) are queued in lists of at most this many:
+one queue item per recipient would cost a resume dearly, one per input chunk would let
+the bounded queue hold thousands."""
 
 _FLUSH_INTERVAL = 0.1
 """Seconds a journal record may wait in the buffer before it is committed."""
@@ -271,17 +280,17 @@ async def send_many(
             except RequestValidationError as error:
                 ready.append(_invalid(raw, error))
         keys = [r.key for r in valid]
-        fresh: list[Recipient] = []
-        for recipient, new in zip(valid, seen.admit(keys), strict=True):
+        fresh: list[tuple[Recipient, str]] = []
+        for recipient, key, new in zip(valid, keys, seen.admit(keys), strict=True):
             if new:
-                fresh.append(recipient)
+                fresh.append((recipient, key))
             elif on_duplicate is not None:
                 on_duplicate(recipient)
-        served = book.served(activity_id, campaign_key, [r.key for r in fresh]) if book else {}
+        served = book.served(activity_id, campaign_key, [k for _, k in fresh]) if book else {}
         sends: list[tuple[Recipient, str]] = []
-        for recipient in fresh:
+        for recipient, key in fresh:
             out_biz_no = derive_out_biz_no(activity_id, recipient, campaign_key)
-            record = served.get(recipient.key)
+            record = served.get(key)
             if record is not None:
                 if record[0] == out_biz_no:
                     ready.append(
@@ -293,7 +302,7 @@ async def send_many(
                     "campaign derives; it is ignored and the recipient is served again "
                     "with the derived key.",
                     book.path if book else "",
-                    recipient.key,
+                    key,
                     record[0],
                     out_biz_no,
                 )
@@ -304,8 +313,8 @@ async def send_many(
         source = iter(recipients)
         while chunk := list(itertools.islice(source, _CHUNK)):
             ready, sends = sort(chunk)
-            if ready:
-                await output.put(ready)
+            for start in range(0, len(ready), _HANDOUT):
+                await output.put(ready[start : start + _HANDOUT])
             for item in sends:
                 await work.put(item)
         for _ in range(concurrency):

@@ -124,9 +124,6 @@ class Journal:
         self._db = sqlite3.connect(
             self.path, timeout=60.0, isolation_level=None, check_same_thread=False
         )
-        # A record whose text is not UTF-8 (written by another tool, or damaged) is
-        # read with replacement characters instead of stopping a resume.
-        self._db.text_factory = _lenient_text
         try:
             self._open_schema()
         except sqlite3.DatabaseError as error:
@@ -209,13 +206,22 @@ class Journal:
         for start in range(0, len(recipients), _LOOKUP_CHUNK):
             chunk = recipients[start : start + _LOOKUP_CHUNK]
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
+            query = (
                 "SELECT recipient, out_biz_no, voucher_id FROM journal WHERE activity = ? "
-                f"AND campaign = ? AND status = 'sent' AND recipient IN ({marks})",
-                (activity, campaign, *chunk),
+                f"AND campaign = ? AND status = 'sent' AND recipient IN ({marks})"
             )
+            params = (activity, campaign, *chunk)
+            try:
+                rows = self._db.execute(query, params).fetchall()
+            except sqlite3.OperationalError:
+                # Some text here is not UTF-8: read this chunk again, leniently.
+                self._db.text_factory = _lenient_text
+                try:
+                    rows = self._db.execute(query, params).fetchall()
+                finally:
+                    self._db.text_factory = str
             for recipient, out_biz_no, voucher_id in rows:
-                found[recipient] = (_text(out_biz_no), _text(voucher_id))
+                found[recipient] = (out_biz_no or None, voucher_id or None)
         return found
 
     def records(
@@ -229,9 +235,12 @@ class Journal:
                 clauses.append(f"{column} = ?")
                 params.append(value)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        cursor = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM journal{where}", params)
-        for row in cursor:
-            record = _record_from(dict(zip(_COLUMNS, row, strict=True)))
+        # Text is read as bytes and decoded leniently: a value that is not UTF-8 (another
+        # tool, damage) comes back with replacement characters instead of stopping us.
+        columns = ", ".join(f"CAST({c} AS BLOB)" if c != "at" else c for c in _COLUMNS)
+        for row in self._db.execute(f"SELECT {columns} FROM journal{where}", params):
+            values = [_lenient_text(v) if isinstance(v, bytes) else v for v in row]
+            record = _record_from(dict(zip(_COLUMNS, values, strict=True)))
             if record is not None:
                 yield record
 

@@ -258,21 +258,28 @@ def test_send_batch_reports_failures_and_exit_status(tmp_path: Path) -> None:
     listing = tmp_path / "ids.txt"
     listing.write_text("\n".join(users(4)) + "\n074a1CcTG1LelxKe4xQC\n")
     with SandboxThread() as running:
-        activity_id = start_activity(running, quantity=3)
+        activity_id = start_activity(running, quantity=10)
         env = _batch_env(running, tmp_path / "creds")
-        result = subprocess.run(
-            [sys.executable, "-m", "alipay_voucher", "send-batch", "--activity-id", activity_id,
-             "--recipients", str(listing)],
-            env=env, capture_output=True, text=True, cwd=ROOT,
-        )  # fmt: skip
+
+        def send_batch(campaign: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "alipay_voucher", "send-batch", "--activity-id",
+                 activity_id, "--recipients", str(listing), "--campaign-key", campaign],
+                env=env, capture_output=True, text=True, cwd=ROOT,
+            )  # fmt: skip
+
+        first = send_batch("spring")
+        # Another campaign key is another out_biz_no: Alipay's per-user limit refuses it.
+        second = send_batch("autumn")
         kinds = {
             v.user_field
             for v in running.call(lambda: running.sandbox.activity(activity_id).vouchers)
         }
-    assert result.returncode == 1
-    assert "failed 2" in result.stderr and "BUDGET_NOT_ENOUGH" in result.stderr
-    assert "done 5/5" in result.stderr
-    assert kinds <= {"user_id", "open_id"}
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 1
+    assert "failed 5" in second.stderr and "COUNT_OVER_LIMIT" in second.stderr
+    assert "done 5/5" in second.stderr
+    assert kinds == {"user_id", "open_id"}
 
 
 def _rss_kib() -> int:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from . import demo, doctor, query, sandbox, send_batch
+from . import activity, demo, doctor, query, sandbox, send_batch
 from ._common import UsageError
 
 __all__ = ["PROG", "main"]
@@ -22,7 +22,7 @@ __all__ = ["PROG", "main"]
 PROG = "alipay-voucher"
 
 # the order ``--help`` lists them in
-_COMMANDS = (demo, sandbox, doctor, query, send_batch)
+_COMMANDS = (demo, sandbox, doctor, query, activity, send_batch)
 
 # What an OSError means for the user, by errno: the file or the port they named.
 _OS_ERRORS = {
@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Alipay OpenAPI v3 payment vouchers: demo, local sandbox gateway, "
-        "configuration doctor and activity query.",
+        "configuration doctor, activity management and campaigns.",
     )
     parser.add_argument(
         "-V", "--version", action="version", version=f"{PROG} {__version__}"
