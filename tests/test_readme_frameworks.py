@@ -65,6 +65,7 @@ def check_deliveries(post: Any, capsys: pytest.CaptureFixture[str], receiver: An
         assert capsys.readouterr().out.splitlines() == [f"{CREATED} fw-1"]
     finally:
         receiver.close()
+        receiver.dedupe.close()  # the recipe's SQLite store (3.13 warns about an unclosed one)
 
 
 def test_fastapi_recipe(
