@@ -134,7 +134,8 @@ def _check_base_url(base_url: str) -> str:
         raise ConfigurationError(
             f"base_url must be a string such as {PRODUCTION_URL!r}, got {type(base_url).__name__}."
         )
-    url = _PRESETS.get(base_url, base_url).rstrip("/")
+    # the presets by name in any case ("SANDBOX", "Production"), as people type them
+    url = _PRESETS.get(base_url.strip().lower(), base_url).rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigurationError(

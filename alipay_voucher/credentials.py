@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 KeySource = str | bytes | os.PathLike[str]
-"""PEM text, bare base64 text, raw bytes of either, or a path to a file holding them."""
+"""PEM text, bare base64 text, raw bytes of either or DER, or a path to a file holding them."""
 
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
 _BASE64_TEXT = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
@@ -117,33 +117,87 @@ def public_key_fingerprint(public_key: rsa.RSAPublicKey) -> str:
 
 
 def _read_source(source: KeySource, what: str) -> bytes:
-    """Turn a key/cert argument into bytes, reading a file when given a path."""
+    """Turn a key/cert argument into bytes, reading a file when given a path.
+
+    Binary (DER) data is returned as is; text is cleaned of what configuration
+    systems add to it: surrounding quotes, and the literal ``\\n`` escapes a dotenv
+    file or a JSON string puts in place of PEM line breaks.
+    """
     if isinstance(source, os.PathLike):
-        return _read_file(Path(source), what)
+        return _clean(_read_file(Path(source), what))
     if isinstance(source, str):
-        text = source.strip()
+        text = _unquote(source.strip())
+        if not text:
+            raise ConfigurationError(
+                f"{what}: the value is empty. Pass the key or certificate text, or the "
+                "path of its file."
+            )
+        text = _unescape(text)
+        path = Path(text).expanduser() if len(text) < 1024 and "\n" not in text else None
+        if path is not None and path.exists():  # "/etc/keys" is valid base64 too
+            return _clean(_read_file(path, what))
         looks_base64 = bool(_BASE64_TEXT.match(text.encode("utf-8", "replace")))
         if text.startswith("-----BEGIN") or (len(text) > 64 and looks_base64):
             return text.encode("ascii", "replace")
-        if text and len(text) < 1024 and "\n" not in text and not looks_base64:
-            path = Path(text).expanduser()
-            if path.is_file():
-                return _read_file(path, what)
-        # Never quoted: the text may be a key with one stray character (a quote from a
-        # .env file), and an error message ends up in logs and on stderr.
+        if path is not None and not looks_base64 and (os.sep in text or "." in text):
+            return _clean(_read_file(path, what))
+        escapes = (
+            " It contains literal \\n sequences but is not PEM or base64 once they are "
+            "read as line breaks."
+            if "\\n" in text
+            else ""
+        )
+        # Never quoted: the text may be a key with one stray character, and an error
+        # message ends up in logs and on stderr.
         raise ConfigurationError(
-            f"{what}: not PEM, not base64 of a key, not an existing file; {len(text)} "
-            "characters. Pass the key or certificate text exactly as Alipay's tool or "
-            "console gave it (no quotes or spaces added), or a pathlib.Path to the file."
+            f"{what}: the text is neither PEM, bare base64, nor the path of an existing "
+            f"file.{escapes} Pass the key or certificate text exactly as Alipay's tool or "
+            "console gave it, or a pathlib.Path to the file."
         )
     if isinstance(source, bytes):
-        return source.strip()
+        return _clean(source)
     raise ConfigurationError(f"{what}: expected str, bytes or a path, got {type(source).__name__}.")
 
 
-def _read_file(path: Path, what: str) -> bytes:
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1].strip()
+    return text
+
+
+def _unescape(text: str) -> str:
+    """PEM or base64 whose line breaks were written as the two characters ``\\n``."""
+    if "\\n" not in text:
+        return text
+    candidate = text.replace("\\r", "").replace("\\n", "\n").strip()
+    if candidate.startswith("-----BEGIN") or _BASE64_TEXT.match(candidate.encode()):
+        return candidate
+    return text
+
+
+def _is_der(data: bytes) -> bool:
+    """Binary DER (a SEQUENCE, and not text that happens to start with ``0``)."""
+    return data[:1] == b"\x30" and not _BASE64_TEXT.match(data)
+
+
+def _clean(data: bytes) -> bytes:
+    if _is_der(data):
+        return data
     try:
-        return path.read_bytes().strip()
+        text = data.decode("ascii").strip()
+    except UnicodeDecodeError:
+        return data.strip()
+    return _unescape(_unquote(text)).encode("ascii")
+
+
+def _read_file(path: Path, what: str) -> bytes:
+    if path.is_dir():
+        raise ConfigurationError(
+            f"{what}: {str(path)!r} is a directory. Pass the path of the key or "
+            "certificate file inside it."
+        )
+    try:
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigurationError(
             f"{what}: no file at {str(path)!r}. If you meant to pass the key text itself, "
@@ -151,10 +205,21 @@ def _read_file(path: Path, what: str) -> bytes:
         ) from None
     except OSError as exc:
         raise ConfigurationError(f"{what}: cannot read {str(path)!r}: {exc.strerror}.") from None
+    if not data.strip():
+        raise ConfigurationError(
+            f"{what}: the file {str(path)!r} is empty. Write the key or certificate into "
+            "it (or point to the file that holds it)."
+        )
+    return data
 
 
 def _pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
     return [(label.decode(), body) for label, body in _PEM_BLOCK.findall(data)]
+
+
+def _der_of(data: bytes, what: str) -> bytes:
+    """The DER inside data that holds no PEM block: DER itself, or its base64."""
+    return data if _is_der(data) else _b64_der(data, what)
 
 
 def _b64_der(text: bytes, what: str) -> bytes:
@@ -200,7 +265,7 @@ def load_private_key(source: KeySource, *, what: str = "private_key") -> rsa.RSA
             )
         der = _b64_der(body, what)
     else:
-        der = _b64_der(data, what)
+        der = _der_of(data, what)
     key = _private_key_from_der(der, what)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ConfigurationError(
@@ -283,7 +348,7 @@ def load_public_key(source: KeySource, *, what: str = "alipay_public_key") -> rs
             )
         der = _b64_der(body, what)
     else:
-        der = _b64_der(data, what)
+        der = _der_of(data, what)
     try:
         key = _quiet(serialization.load_der_public_key, der)
     except (ValueError, UnsupportedAlgorithm):

@@ -216,7 +216,7 @@ def test_doctor_reads_the_environment(
     assert main(["doctor"]) == 0
     monkeypatch.delenv("ALIPAY_PRIVATE_KEY")
     assert main(["doctor"]) == 1
-    assert "ALIPAY_PRIVATE_KEY is not set" in capsys.readouterr().err
+    assert "not set; pass --private-key or set ALIPAY_PRIVATE_KEY" in capsys.readouterr().err
 
 
 @pytest.fixture
@@ -242,7 +242,7 @@ def test_doctor_ping(
     assert "did not verify" in capsys.readouterr().err
     running.run(running.sandbox.go_offline())
     assert main(["doctor", *wrong_key, *base, "--ping"]) == 1
-    assert "could not reach" in capsys.readouterr().err
+    assert "ping: not checked" in capsys.readouterr().err
 
 
 def test_doctor_ping_refused(

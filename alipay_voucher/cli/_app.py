@@ -60,9 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Alipay OpenAPI v3 payment vouchers: demo, local sandbox gateway, "
         "configuration doctor, activity management and campaigns.",
     )
-    parser.add_argument(
-        "-V", "--version", action="version", version=f"{PROG} {__version__}"
-    )
+    parser.add_argument("-V", "--version", action="version", version=f"{PROG} {__version__}")
     _add_global_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in _COMMANDS:

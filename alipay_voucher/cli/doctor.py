@@ -1,4 +1,8 @@
-"""``alipay-voucher doctor``: check a configuration and, with ``--ping``, the gateway."""
+"""``alipay-voucher doctor``: check a configuration and, with ``--ping``, the gateway.
+
+The checks themselves (every problem found in one run, each with its fix) are in
+:mod:`._doctor_checks`; this module prints them and makes the ``--ping`` call.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +11,29 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ._common import load_config
-
 if TYPE_CHECKING:
     from ..config import AlipayConfig
 
-__all__ = ["register", "run"]
+__all__ = ["PING_ACTIVITY_ID", "register", "run"]
 
-# doctor's flags, and the ALIPAY_* variable each stands for (AlipayConfig.from_env)
-_CREDENTIAL_FLAGS = {
-    "app_id": "APP_ID",
-    "private_key": "PRIVATE_KEY",
-    "alipay_public_key": "PUBLIC_KEY",
-    "app_cert": "APP_CERT",
-    "alipay_cert": "ALIPAY_CERT",
-    "root_cert": "ROOT_CERT",
-    "encrypt_key": "ENCRYPT_KEY",
-}
+# --ping publishes this activity: it does not exist, so Alipay refuses the write after
+# checking its signature (and decrypting it), and nothing changes anywhere.
+PING_ACTIVITY_ID = "alipay-voucher-doctor-ping"
 
 
 def register(commands: Any) -> None:
     doctor = commands.add_parser(
         "doctor",
-        help="check a configuration (ALIPAY_* environment or flags) and optionally the gateway",
-        description="Credentials come from the flags when any credential flag is given, "
-        "otherwise from the ALIPAY_* environment variables. Certificate mode is chosen "
-        "when a certificate is given.",
+        help="check a configuration (flags, then ALIPAY_* variables) and optionally the gateway",
+        description="Each setting comes from its flag when given, otherwise from its "
+        "ALIPAY_* environment variable. Certificate mode is chosen when a certificate is "
+        "given. Every problem found is reported, each with its fix; exit status 1 when "
+        "there is any.",
     )
     doctor.add_argument("--app-id")
-    doctor.add_argument("--private-key", help="the app private key: PEM, bare base64 or a file")
+    doctor.add_argument(
+        "--private-key", help="the app private key: PEM, bare base64, or a PEM or DER file"
+    )
     doctor.add_argument("--alipay-public-key", help="Alipay's public key (key mode)")
     doctor.add_argument("--app-cert", help="appCertPublicKey_<app_id>.crt (cert mode)")
     doctor.add_argument("--alipay-cert", help="alipayCertPublicKey_RSA2.crt (cert mode)")
@@ -43,43 +41,32 @@ def register(commands: Any) -> None:
     doctor.add_argument("--encrypt-key", help="the AES key (base64), if content encryption is on")
     doctor.add_argument("--base-url", help="gateway URL, or 'production' / 'sandbox'")
     doctor.add_argument(
-        "--ping", action="store_true", help="make one signed query to check the gateway accepts it"
-    )
-    doctor.add_argument(
-        "--activity-id",
-        default="0",
-        help="activity id for --ping (default: one that does not exist)",
+        "--ping",
+        action="store_true",
+        help="make one signed (and, with an AES key, encrypted) call that Alipay refuses "
+        "harmlessly: publishing an activity that does not exist",
     )
     doctor.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import ConfigurationError
+    from ._doctor_checks import SETTINGS, examine, gather
 
-    env = _doctor_environment(args)
-    try:
-        config = load_config(env)
-    except ConfigurationError as exc:
-        print(f"configuration: NOT OK\n  {exc}", file=sys.stderr)
+    flags = {setting.name: getattr(args, setting.name) for setting in SETTINGS}
+    report = examine(gather(flags, os.environ))
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if report.config is None:
+        count = len(report.problems)
+        print(f"configuration: NOT OK ({count} problem{'s' if count > 1 else ''})", file=sys.stderr)
+        for problem in report.problems:
+            print(f"  - {problem}", file=sys.stderr)
         return 1
-    for line in _describe(config, env):
+    for line in _describe(report.config, report.environment()):
         print(line)
     if not args.ping:
         return 0
-    return _ping(config, args.activity_id)
-
-
-def _doctor_environment(args: argparse.Namespace) -> dict[str, str]:
-    """The ALIPAY_* variables doctor checks: from the flags if any was given."""
-    flags = {
-        f"ALIPAY_{name}": getattr(args, attribute)
-        for attribute, name in _CREDENTIAL_FLAGS.items()
-        if getattr(args, attribute)
-    }
-    env = flags or {k: v for k, v in os.environ.items() if k.startswith("ALIPAY_")}
-    if args.base_url:
-        env["ALIPAY_BASE_URL"] = args.base_url
-    return env
+    return _ping(report.config)
 
 
 def _describe(config: AlipayConfig, env: dict[str, str]) -> list[str]:
@@ -132,33 +119,81 @@ def _describe(config: AlipayConfig, env: dict[str, str]) -> list[str]:
     return lines
 
 
-def _ping(config: AlipayConfig, activity_id: str) -> int:
+def _ping(config: AlipayConfig) -> int:
+    """Publish an activity that does not exist, and read which refusal came back.
+
+    A business refusal (an upper-case code such as ``INVALID_PARAMETER``) means the
+    gateway verified the signature, and decrypted the body when it was encrypted. A
+    gateway code (``invalid-signature``, ``decryption-error``, ...) names what it
+    refused. A 5xx or no answer at all checks nothing.
+    """
     import asyncio
 
     from ..client import AsyncVoucherClient
     from ..config import RetryPolicy
-    from ..errors import APIError, SignatureVerificationError, TransportError
+    from ..errors import (
+        APIError,
+        DecryptionError,
+        OutcomeUnknownError,
+        SignatureVerificationError,
+        TransportError,
+    )
+
+    encrypted = config.encrypt_key is not None
+    what = "signed, encrypted" if encrypted else "signed"
 
     async def probe() -> None:
         async with AsyncVoucherClient(config, retry=RetryPolicy.disabled()) as client:
-            await client.query(activity_id)
+            await client.publish(
+                {"activity_id": PING_ACTIVITY_ID}, encrypt=True if encrypted else None
+            )
 
     try:
         asyncio.run(probe())
-    except APIError as exc:
-        if exc.code and exc.code.isupper():  # a business answer: the credentials passed
-            print(
-                f"ping: OK, the gateway accepted the signed request (it answered "
-                f"{exc.code} for activity {activity_id!r}; trace_id {exc.trace_id})"
-            )
-            return 0
-        print(f"ping: REFUSED by the gateway: {exc}", file=sys.stderr)
-        return 1
     except SignatureVerificationError as exc:
-        print(f"ping: the gateway's answer did not verify: {exc}", file=sys.stderr)
+        print(
+            f"ping: REFUSED here: the gateway's answer did not verify, so the Alipay public "
+            f"key or certificate is not the one this gateway signs with: {exc}",
+            file=sys.stderr,
+        )
         return 1
-    except TransportError as exc:
-        print(f"ping: could not reach {config.base_url}: {exc}", file=sys.stderr)
+    except DecryptionError as exc:
+        print(f"ping: the gateway's answer could not be decrypted; check the AES key: {exc}",
+              file=sys.stderr)  # fmt: skip
         return 1
-    print(f"ping: OK, activity {activity_id!r} found")
+    except APIError as exc:
+        return _refusal(exc, what)
+    except (TransportError, OutcomeUnknownError) as exc:
+        if isinstance(exc.__cause__, APIError):  # a 5xx to a write: it may have run
+            return _refusal(exc.__cause__, what)
+        print(
+            f"ping: not checked: no usable answer from {config.base_url} ({exc})",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"ping: OK, the gateway accepted the {what} request")
     return 0
+
+
+def _refusal(exc: Any, what: str) -> int:
+    code = exc.code or ""
+    if exc.status >= 500 or code == "SYSTEM_ERROR":
+        print(
+            f"ping: not checked: the gateway failed (HTTP {exc.status} {code or ''}); "
+            "try again later",
+            file=sys.stderr,
+        )
+        return 1
+    if code and code == code.upper() and "-" not in code:
+        checked = (
+            "" if exc.verified else " (the refusal was unsigned, so the Alipay key is unchecked)"
+        )
+        print(
+            f"ping: OK, the gateway accepted the {what} request and refused the publish of "
+            f"an activity that does not exist, as expected ({code}; trace_id "
+            f"{exc.trace_id}){checked}"
+        )
+        return 0
+    hint = f"\n  fix: {exc.hint}" if getattr(exc, "hint", None) else ""
+    print(f"ping: REFUSED by the gateway: {exc}{hint}", file=sys.stderr)
+    return 1
