@@ -139,8 +139,6 @@ def _read_source(source: KeySource, what: str) -> bytes:
         looks_base64 = bool(_BASE64_TEXT.match(text.encode("utf-8", "replace")))
         if text.startswith("-----BEGIN") or (len(text) > 64 and looks_base64):
             return text.encode("ascii", "replace")
-        if path is not None and not looks_base64 and (os.sep in text or "." in text):
-            return _clean(_read_file(path, what))
         escapes = (
             " It contains literal \\n sequences but is not PEM or base64 once they are "
             "read as line breaks."
@@ -150,9 +148,9 @@ def _read_source(source: KeySource, what: str) -> bytes:
         # Never quoted: the text may be a key with one stray character, and an error
         # message ends up in logs and on stderr.
         raise ConfigurationError(
-            f"{what}: the text is neither PEM, bare base64, nor the path of an existing "
-            f"file.{escapes} Pass the key or certificate text exactly as Alipay's tool or "
-            "console gave it, or a pathlib.Path to the file."
+            f"{what}: the text ({len(text)} characters) is neither PEM, bare base64, nor "
+            f"the path of an existing file.{escapes} Pass the key or certificate text "
+            "exactly as Alipay's tool or console gave it, or a pathlib.Path to the file."
         )
     if isinstance(source, bytes):
         return _clean(source)

@@ -210,18 +210,20 @@ def test_unreadable_key_text() -> None:
         private_key="-----BEGIN PRIVATE KEY-----\n@@@\n-----END PRIVATE KEY-----",
     )
     error = _refused(
-        "not PEM, not base64 of a key, not an existing file; 101 ch",
+        "101 characters.* neither PEM, bare base64, nor the path of an existing file",
         _key_mode,
         private_key="@" * 100 + "=",
     )
     assert "@@@" not in str(error)
-    error = _refused("not PEM", _key_mode, private_key=SECRET_FRAGMENT)
+    error = _refused("neither PEM", _key_mode, private_key=SECRET_FRAGMENT)
     assert SECRET_FRAGMENT not in str(error)
     _refused(
-        "not PEM, not base64 of a key, not an existing file", _key_mode, private_key="abc def\nxyz"
+        "neither PEM, bare base64, nor the path of an existing file",
+        _key_mode,
+        private_key="abc def\nxyz",
     )
     error = _refused(
-        "not an existing file; 32 characters",
+        "32 characters.* nor the path of an existing file",
         _key_mode,
         private_key="/nonexistent/app_private_key.pem",
     )
@@ -235,10 +237,12 @@ def test_key_text_with_a_stray_character_is_described_never_quoted(cut: int) -> 
     whole = key_text("app_private_pkcs8_raw.txt").strip()
     text = '"' + whole[: cut - 1]
     assert "/" in text or "+" in text
-    error = _refused(f"not an existing file; {len(text)} characters", _key_mode, private_key=text)
+    error = _refused(
+        f"{len(text)} characters.* nor the path of an existing file", _key_mode, private_key=text
+    )
     message = str(error)
     assert not any(whole[i : i + 8] in message for i in range(0, len(whole) - 8))
-    public = _refused("not an existing file", _key_mode, alipay_public_key=text)
+    public = _refused("nor the path of an existing file", _key_mode, alipay_public_key=text)
     assert not any(whole[i : i + 8] in str(public) for i in range(0, len(whole) - 8))
     _refused("not to a PKCS#1 or PKCS#8", _key_mode, private_key="QUJD" * 30)
 

@@ -47,6 +47,7 @@ async function main() {
       publish_end_time: fmt(new Date(now.getTime() + 30 * 86400000)),
       voucher_send_rule: { voucher_quantity: 5, voucher_quantity_limit_per_user: 1 },
       voucher_use_rule: { fix_voucher: { amount: '1.00', floor_amount: '10.00' } },
+      voucher_budget_info: { budget_type: 'NO_CASH' },
     },
   });
   const activityId = created.data.activity_id;
