@@ -7,8 +7,9 @@ verify. Adding an operation is adding a row and a one-line method.
 
 Every mutating call is sent with an ``out_biz_no``. When the caller gives none, one is
 generated once per call and reused by every attempt, so a retry can never do the thing
-twice; it is on the result's request (and on :class:`OutcomeUnknownError`) for
-reconciliation.
+twice; it is on the result (``result.out_biz_no``) and on :class:`OutcomeUnknownError`,
+for reconciliation. Every result also keeps the bytes it was verified from
+(``result.raw``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from .errors import (
     RequestValidationError,
     TransportTimeoutError,
 )
-from .models import UNSET, ResponseInfo
+from .models import UNSET, RawResponse, ResponseInfo
 from .models._convert import from_json, request_to_json
 from .transport import Call, ClientClosedError, EventLoopMismatchError, Transport
 
@@ -146,6 +147,9 @@ class GenericResponse:
         trace_id: Alipay's ``alipay-trace-id``; quote it when asking Alipay support.
         request_id: The ``alipay-request-id`` of the attempt that got this answer.
         headers: The response headers, names lower-cased.
+        raw: The status, headers and body bytes as they arrived (see
+            :class:`~alipay_voucher.models.RawResponse`); not part of equality.
+        out_biz_no: The ``out_biz_no`` the call's JSON carried, if any.
     """
 
     payload: dict[str, Any]
@@ -153,11 +157,14 @@ class GenericResponse:
     trace_id: str | None
     request_id: str | None
     headers: Mapping[str, str] = attrs.field(repr=False)
+    raw: RawResponse | None = attrs.field(default=None, repr=False, eq=False)
+    out_biz_no: str | None = None
 
     def __repr__(self) -> str:
         return redact(
             f"GenericResponse(payload={self.payload!r}, http_status={self.http_status}, "
-            f"trace_id={self.trace_id!r}, request_id={self.request_id!r})"
+            f"trace_id={self.trace_id!r}, request_id={self.request_id!r}, "
+            f"out_biz_no={self.out_biz_no!r})"
         )
 
 
@@ -572,6 +579,8 @@ class AsyncVoucherClient:
             trace_id=answer.trace_id,
             request_id=answer.request_id,
             headers=answer.headers,
+            raw=_raw(answer),
+            out_biz_no=call.out_biz_no,
         )
         if op.essential is not None:
             essential = answer.payload.get(op.essential)
@@ -621,6 +630,8 @@ class AsyncVoucherClient:
             trace_id=answer.trace_id,
             request_id=answer.request_id,
             headers=answer.headers,
+            raw=_raw(answer),
+            out_biz_no=call.out_biz_no,
         )
 
     def _generic_call(
@@ -689,6 +700,10 @@ class AsyncVoucherClient:
             out_biz_no=out_biz_no,
             secrets=_secrets_of(app_auth_token, payload),
         )
+
+
+def _raw(answer: protocol.VerifiedResponse) -> RawResponse:
+    return RawResponse(status=answer.status, headers=answer.headers, body=answer.body)
 
 
 def _secrets_of(app_auth_token: str | None, payload: dict[str, Any] | None) -> tuple[str, ...]:

@@ -450,6 +450,8 @@ class VerifiedResponse:
     trace_id: str | None
     request_id: str | None
     headers: Mapping[str, str]
+    body: bytes = b""
+    """The body bytes as received, which the signature was checked against."""
 
     def __repr__(self) -> str:
         return redact(
@@ -535,6 +537,7 @@ def process_response(
         trace_id=trace_id,
         request_id=request_id,
         headers=lowered,
+        body=body,
     )
 
 

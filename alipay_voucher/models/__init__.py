@@ -28,7 +28,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._base import EMPTY, Model, RequestModel, ResponseInfo, ResponseModel
+from ._base import EMPTY, Model, RawResponse, RequestModel, ResponseInfo, ResponseModel
 from ._convert import from_json, request_to_json, to_json
 from ._enums import OpenEnum
 from ._generated_index import MODULES as _GENERATED_MODULES
@@ -72,6 +72,7 @@ __all__ = [
     "Message",
     "Model",
     "OpenEnum",
+    "RawResponse",
     "RequestModel",
     "ResponseInfo",
     "ResponseModel",

@@ -13,10 +13,10 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .._logging import redact
+from .._logging import redact, redact_headers
 from ._unset import UNSET
 
-__all__ = ["EMPTY", "Model", "RequestModel", "ResponseInfo", "ResponseModel"]
+__all__ = ["EMPTY", "Model", "RawResponse", "RequestModel", "ResponseInfo", "ResponseModel"]
 
 
 class _EmptyMapping(Mapping[str, Any]):
@@ -77,6 +77,34 @@ class RequestModel(Model):
     OPERATION: ClassVar[str]
 
 
+@attrs.frozen(repr=False)
+class RawResponse:
+    """The answer exactly as it arrived, before it was decrypted and parsed.
+
+    Kept for what the model cannot say: archiving the signed bytes as evidence of what
+    Alipay answered, re-verifying them elsewhere, or reading a header or a JSON member
+    this SDK does not model. The repr gives the body's size only, since the body may
+    name users.
+
+    Attributes:
+        status: The HTTP status code.
+        headers: The response headers the signature was checked against, names
+            lower-cased.
+        body: The body bytes the signature was checked against (the ciphertext, when
+            the answer was encrypted).
+    """
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def __repr__(self) -> str:
+        return (
+            f"RawResponse(status={self.status}, headers={redact_headers(self.headers)!r}, "
+            f"body=<{len(self.body)} bytes>)"
+        )
+
+
 @attrs.frozen
 class ResponseInfo:
     """HTTP facts about the exchange that produced a response, for logs and support tickets.
@@ -86,12 +114,17 @@ class ResponseInfo:
         trace_id: Alipay's ``alipay-trace-id`` header, which support asks for.
         request_id: The ``alipay-request-id`` the request was sent with.
         headers: The response headers.
+        raw: The answer as it arrived (see :class:`RawResponse`).
+        out_biz_no: The idempotency key a write was sent with (the caller's, or the
+            one generated for the call); ``None`` for a read.
     """
 
     http_status: int
     trace_id: str | None = None
     request_id: str | None = None
     headers: Mapping[str, str] = attrs.field(factory=dict)
+    raw: RawResponse | None = None
+    out_biz_no: str | None = None
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -130,3 +163,18 @@ class ResponseModel(Model):
         """The ``alipay-request-id`` of the request that produced this response."""
         info = self._response_info
         return None if info is None else info.request_id
+
+    @property
+    def raw(self) -> RawResponse | None:
+        """The status, headers and body bytes this response was verified and parsed
+        from, or ``None`` for a model built by hand."""
+        info = self._response_info
+        return None if info is None else info.raw
+
+    @property
+    def out_biz_no(self) -> str | None:
+        """The ``out_biz_no`` a write was sent with: the caller's, or the one generated
+        when the caller gave none. Keep it to repeat the write safely or to reconcile.
+        ``None`` for ``query`` and for a model built by hand."""
+        info = self._response_info
+        return None if info is None else info.out_biz_no
