@@ -17,6 +17,8 @@ from typing import Any
 
 import attrs
 
+from .error_hints import HINTS
+
 __all__ = [
     "APIError",
     "AlipayError",
@@ -162,8 +164,19 @@ class APIError(AnswerError):
 
     @property
     def hint(self) -> str | None:
-        """A suggestion for the commonest gateway codes, or ``None``."""
-        return _HINTS.get(self.code or "")
+        """What to do about ``code``, in English; ``None`` for a code Alipay does not document.
+
+        Every gateway code and every business code of the voucher operations has one
+        (:data:`alipay_voucher.error_hints.HINTS`).
+        """
+        found = HINTS.get(self.code or "")
+        return found.en if found else None
+
+    @property
+    def hint_zh(self) -> str | None:
+        """:attr:`hint` in Simplified Chinese (简体中文), or ``None`` where that is ``None``."""
+        found = HINTS.get(self.code or "")
+        return found.zh if found else None
 
 
 def _describe(
@@ -183,34 +196,10 @@ def _describe(
         extras.append(f"request_id={request_id}")
     if extras:
         text += f" ({', '.join(extras)})"
-    hint = _HINTS.get(code or "")
+    hint = HINTS.get(code or "")
     if hint:
-        text += f". Hint: {hint}"
+        text += f". Hint: {hint.en}"
     return text
-
-
-_HINTS: dict[str, str] = {
-    "invalid-signature": (
-        "Alipay could not verify the request signature: check that the private key belongs "
-        "to this app_id and that the matching public key (or app certificate) is the one "
-        "uploaded in the Alipay console"
-    ),
-    "invalid-app-id": (
-        "the app_id is unknown to this gateway; production and sandbox app ids differ"
-    ),
-    "app-cert-not-exist": (
-        "the app certificate SN is unknown: upload the app certificate in the console or "
-        "pass the appCertPublicKey_<app_id>.crt that the console issued"
-    ),
-    "invalid-alipay-root-cert-sn": (
-        "the alipay-root-cert-sn header does not match: pass the alipayRootCert.crt "
-        "downloaded from the console as alipay_root_cert"
-    ),
-    "invalid-timestamp": "the request timestamp is out of range: check this machine's clock",
-    "missing-timestamp": "the Authorization header was missing or malformed",
-    "decryption-error": "Alipay could not decrypt the body: check the AES key (encrypt_key)",
-    "invalid-app-auth-token": "the app_auth_token is invalid or expired; obtain a new one",
-}
 
 
 class SignatureVerificationError(AnswerError):
