@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "StaleNotificationError": "errors",
     "TransportError": "errors",
     "TransportTimeoutError": "errors",
+    "WaitTimeoutError": "errors",
     "parse_notification": "notify",
     "Notification": "notify",
     "UNSET": "models",
@@ -73,6 +74,7 @@ __all__ = [
     "TransportError",
     "TransportTimeoutError",
     "VoucherClient",
+    "WaitTimeoutError",
     "parse_notification",
 ]
 
@@ -102,6 +104,7 @@ if TYPE_CHECKING:
         StaleNotificationError,
         TransportError,
         TransportTimeoutError,
+        WaitTimeoutError,
     )
     from .models import UNSET
     from .notify import Notification, parse_notification

@@ -31,18 +31,22 @@ from ._hidden import Hidden, scrubbed
 from ._hooks import Hooks, RequestEvent, ResponseEvent
 from ._logging import redact
 from ._outcome import untrusted_write
+from ._retry import failure_from_api_error
 from .batch import Journal, Recipient, SendOutcome, send_many
 from .config import AlipayConfig, RetryPolicy
 from .errors import (
     AlipayError,
+    APIError,
     ConfigurationError,
     MalformedResponseError,
     OutcomeUnknownError,
     RequestValidationError,
-    TransportTimeoutError,
+    TransportError,
+    WaitTimeoutError,
 )
 from .models import UNSET, RawResponse, ResponseInfo
 from .models._convert import from_json, request_to_json
+from .rules import ACTIVITY_STATUSES
 from .transport import Call, ClientClosedError, EventLoopMismatchError, Transport
 
 if TYPE_CHECKING:
@@ -472,35 +476,49 @@ class AsyncVoucherClient:
         ``publish``, ``modify``, ``append`` and ``stop`` are only accepted at first. With a
         ``hub`` wired to the notification handler, every message about the activity
         triggers a ``query`` at once; without one, ``query`` is polled with a backoff
-        from ``poll_interval`` up to ``max_poll_interval`` seconds. Raises
-        :class:`TransportTimeoutError` when ``timeout`` passes first.
+        from ``poll_interval`` up to ``max_poll_interval`` seconds.
+
+        ``status`` must be one of :data:`alipay_voucher.rules.ACTIVITY_STATUSES`: any
+        other text (``"active"``) could never match, so it is refused at once with
+        :class:`RequestValidationError` rather than waited on. A ``query`` that Alipay
+        refuses outright (a 4xx, such as an unknown activity) is raised as it is; one
+        that fails for a passing reason (no answer, a 5xx, 429) is tried again at the next
+        poll. Raises :class:`WaitTimeoutError`, carrying the last status seen, when
+        ``timeout`` passes first.
         """
+        _check_activity_status(status)
         deadline = time.monotonic() + timeout
         event = hub.subscribe(activity_id) if hub is not None else None
         interval = poll_interval
         last: str | None = None
+        failed: AlipayError | None = None
         try:
             while True:
                 if event is not None:
                     event.clear()
                 try:
                     answer = await self.query(activity_id)
-                except AlipayError:
-                    if time.monotonic() >= deadline:
+                except (TransportError, APIError) as error:
+                    if isinstance(error, APIError) and not failure_from_api_error(error).transient:
                         raise
-                    answer = None
-                if answer is not None:
+                    failed = error
+                else:
+                    failed = None
                     current = answer.activity_status
                     last = None if current is None or current is UNSET else str(current)
                     if last == status:
                         return answer
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise TransportTimeoutError(
+                    raise WaitTimeoutError(
                         f"activity {activity_id} did not reach status {status!r} within "
                         f"{timeout:g} s (last seen: {last!r}). Check the notifications for "
-                        "a failure, or wait longer."
-                    )
+                        "a failure, or wait longer.",
+                        activity_id=activity_id,
+                        status=status,
+                        timeout=timeout,
+                        last_status=last,
+                    ) from failed
                 pause = min(interval, remaining)
                 if event is not None:
                     with contextlib.suppress(asyncio.TimeoutError):
@@ -729,6 +747,19 @@ def _answered_without(
         status=answer.status,
         trace_id=answer.trace_id,
         request_id=answer.request_id,
+    )
+
+
+def _check_activity_status(status: object) -> None:
+    if isinstance(status, str) and status in ACTIVITY_STATUSES:
+        return
+    # Alipay's codes are upper case: "active" is the commonest slip.
+    close = [known for known in ACTIVITY_STATUSES if known == str(status).upper()]
+    guess = f" (did you mean {close[0]!r}?)" if close else ""
+    raise RequestValidationError(
+        f"unknown activity status {status!r}{guess}: an activity is in one of "
+        f"{', '.join(ACTIVITY_STATUSES)}, so wait_for_status waits for one of those.",
+        field="status",
     )
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "StaleNotificationError",
     "TransportError",
     "TransportTimeoutError",
+    "WaitTimeoutError",
 ]
 
 
@@ -242,6 +243,31 @@ class OutcomeUnknownError(AnswerError):
         super().__init__(message, **answer)
         self.out_biz_no = out_biz_no
         self.attempts = attempts
+
+
+class WaitTimeoutError(AlipayError):
+    """``wait_for_status`` gave up: the activity did not reach the status in time.
+
+    Nothing failed: the activity is simply not there yet. ``activity_id``, the awaited
+    ``status``, the ``timeout`` in seconds and ``last_status``, the status the last
+    successful ``query`` reported (``None`` when none succeeded or it was empty), say where
+    it stands; the last failed ``query``, if the wait ended on one, is the ``__cause__``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        activity_id: str,
+        status: str,
+        timeout: float,
+        last_status: str | None,
+    ) -> None:
+        super().__init__(message)
+        self.activity_id = activity_id
+        self.status = status
+        self.timeout = timeout
+        self.last_status = last_status
 
 
 class NotificationError(AlipayError):

@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "ACTIVITY_STATUSES",
     "INVALID_PARAMETER",
     "MAX_QUANTITY",
     "MAX_WINDOW",
@@ -56,6 +57,20 @@ MAX_QUANTITY = 99_999_999
 
 MAX_WINDOW = timedelta(days=180)
 """CreateModel.publish_end_time x-zh: at most 180 days after publish_start_time."""
+
+ACTIVITY_STATUSES = (
+    "INIT",
+    "P_AUDIT",
+    "AUDIT",
+    "WAIT_ACTIVE",
+    "ACTIVE",
+    "PAUSE",
+    "FINISHED",
+    "DISCARD",
+)
+"""The values ``activity_status`` can take. The spec names ACTIVE and PAUSE; the others are
+those of the related older marketing API (MODELS 2), the sandbox uses WAIT_ACTIVE (created,
+not yet published) and FINISHED (stopped)."""
 
 PERIODS = ("DAY", "WEEK", "MONTH", "LIFE_CYCLE")
 """Per-user period types (x-known-values of the *_period_type fields; MODELS 2)."""

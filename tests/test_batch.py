@@ -17,7 +17,7 @@ from alipay_voucher.batch import (
 )
 from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import RetryPolicy
-from alipay_voucher.errors import APIError, RequestValidationError, TransportTimeoutError
+from alipay_voucher.errors import APIError, RequestValidationError
 from alipay_voucher.journal import Journal
 from alipay_voucher.testing import Fault, Sandbox
 
@@ -222,53 +222,3 @@ def test_sync_send_many_and_rerun(alipay_sandbox_thread: Any, tmp_path: Path) ->
     assert sum(o.skipped for o in second) >= 20
     counts = alipay_sandbox_thread.call(holdings, sandbox, activity_id)
     assert counts == {u: 1 for u in users(30)}
-
-
-# ------------------------------------------------------------------ waiting for a status
-
-
-async def test_wait_for_status_polls(alipay_sandbox: Sandbox) -> None:
-    async with AsyncVoucherClient(alipay_sandbox.config()) as client:
-        created = await client.create(activity_body("w-create"))
-        activity_id = created.activity_id
-        assert isinstance(activity_id, str)
-        await client.publish({"activity_id": activity_id, "out_biz_no": "w-pub"})
-        answer = await client.wait_for_status(activity_id, "ACTIVE", timeout=5, poll_interval=0.01)
-        assert str(answer.activity_status) == "ACTIVE"
-        with pytest.raises(TransportTimeoutError, match="did not reach status 'FINISHED'"):
-            await client.wait_for_status(activity_id, "FINISHED", timeout=0.2, poll_interval=0.01)
-
-
-async def test_wait_for_status_wakes_on_notifications(
-    alipay_sandbox: Sandbox, alipay_notify_receiver: Any
-) -> None:
-    from aiohttp import web
-    from aiohttp.test_utils import TestServer
-
-    from alipay_voucher.notify import Notification, NotificationHub, aiohttp_handler
-
-    config = alipay_sandbox.config()
-    hub = NotificationHub()
-    received: list[Notification] = []
-
-    async def on_message(note: Notification) -> None:
-        received.append(note)
-
-    app = web.Application()
-    app.router.add_post("/notify", aiohttp_handler(config, on_message, hub=hub))
-    async with TestServer(app) as server, AsyncVoucherClient(config) as client:
-        alipay_sandbox.notify_url = str(server.make_url("/notify"))
-        created = await client.create(activity_body("h-create"))
-        activity_id = created.activity_id
-        assert isinstance(activity_id, str)
-        await client.publish({"activity_id": activity_id, "out_biz_no": "h-pub"})
-        # A poll interval far beyond the timeout: only a message can wake it in time.
-        waiting = asyncio.ensure_future(
-            client.wait_for_status(activity_id, "FINISHED", timeout=10, hub=hub, poll_interval=60)
-        )
-        await asyncio.sleep(0.2)
-        assert not waiting.done()  # it queried once, saw ACTIVE, and now sleeps
-        await client.stop({"activity_id": activity_id, "out_biz_no": "h-stop"})
-        answer = await asyncio.wait_for(waiting, 10)
-    assert str(answer.activity_status) == "FINISHED"
-    assert any(n.msg_method.endswith("stopped") for n in received)
