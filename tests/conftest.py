@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from alipay_voucher.config import AlipayConfig
+
+if TYPE_CHECKING:
+    from .hostile_server import HostileServer
 
 DATA = Path(__file__).parent / "data"
 VECTORS = DATA / "vectors"
@@ -64,3 +67,15 @@ def redis_url() -> Iterator[str]:
 
     with redis_server() as url:
         yield url
+
+
+@pytest.fixture
+async def hostile_server() -> AsyncIterator[HostileServer]:
+    """A server answering each request as planned by the test (see tests/hostile_server.py)."""
+    from .hostile_server import HostileServer
+
+    server = await HostileServer().start()
+    try:
+        yield server
+    finally:
+        await server.close()

@@ -8,8 +8,9 @@ bytes that are not UTF-8, a body dripped slowly, garbage instead of a status lin
 
 Every plan knows, independently of the SDK, whether it is *genuine*: whether the body a
 correct HTTP/1.1 client receives was really signed with Alipay's key, with exactly the
-timestamp and nonce headers sent. That is the oracle of ``test_hostile``: a call may only
-succeed on a genuine 2xx answer, and its result must be what that body says.
+timestamp and nonce headers sent. That is the oracle of the ``test_hostile_*`` tests
+(``tests/hostile_oracle.py``): a call may only succeed on a genuine 2xx answer, and its
+result must be what that body says.
 """
 
 from __future__ import annotations
