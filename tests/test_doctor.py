@@ -261,18 +261,22 @@ def test_ping_exercises_encryption(
     assert status == 0, err
     assert "ping: OK, the gateway accepted the signed, encrypted request" in out
     assert "INVALID_PARAMETER" in out
-    # one publish reached the gateway, was refused as a business matter, changed nothing
-    seen = [
-        (r.__dict__["sandbox_path"], r.__dict__["sandbox_code"])
-        for r in caplog.records
-        if r.name == "alipay_voucher.sandbox"
-    ]
-    assert seen == [("/v3/alipay/marketing/activity/voucher/publish", "INVALID_PARAMETER")]
     assert running.call(lambda: len(running.sandbox.book.activities)) == 0
     wrong = base64.b64encode(bytes(range(16, 32))).decode()
     status, _, err = _doctor(capsys, *_ping_flags(files, running, wrong))
     assert status == 1
     assert "ping: REFUSED by the gateway" in err and "decryption-error" in err
+    # Each publish reached the gateway and was refused, changing nothing. The sandbox logs
+    # a request once its answer is written, so the client may hold the answer before the
+    # record exists: stopping the sandbox waits for its handlers, and their records.
+    running.stop()
+    seen = [
+        (r.__dict__["sandbox_path"], r.__dict__["sandbox_code"])
+        for r in caplog.records
+        if r.name == "alipay_voucher.sandbox"
+    ]
+    publish = "/v3/alipay/marketing/activity/voucher/publish"
+    assert seen == [(publish, "INVALID_PARAMETER"), (publish, "decryption-error")]
 
 
 @pytest.mark.parametrize("fault", ["503", "refuse"])
