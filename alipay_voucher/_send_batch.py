@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import contextlib
 import csv
-import os
 import signal
 import sys
 import time
@@ -21,7 +20,9 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
+from ._private_files import open_private_text
 from .batch import Recipient, SendOutcome
+from .cli._common import printable
 
 if TYPE_CHECKING:
     from .client import AsyncVoucherClient
@@ -125,8 +126,7 @@ class _Report:
     def __init__(self, path: Path | None) -> None:
         self._fh: TextIO | None = None
         if path is not None:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            self._fh = os.fdopen(fd, "w", newline="", encoding="utf-8")
+            self._fh = open_private_text(path, newline="")
             self._writer = csv.writer(self._fh)
             self._writer.writerow(_REPORT_COLUMNS)
 
@@ -205,15 +205,15 @@ def run(args: argparse.Namespace) -> int:
         wanted = max(0, total - _already_served(args))
     except OSError as exc:
         # a file that cannot be read is a usage mistake: exit 2, as for a bad flag
-        print(f"cannot read {args.recipients}: {exc.strerror}", file=sys.stderr)
+        print(f"cannot read {printable(args.recipients)}: {exc.strerror}", file=sys.stderr)
         return 2
     except AlipayError as exc:
-        print(f"journal: {exc}", file=sys.stderr)
+        print(f"journal: {printable(exc)}", file=sys.stderr)
         return 1
     try:
         config = AlipayConfig.from_env()
     except AlipayError as exc:
-        print(f"configuration: {exc}", file=sys.stderr)
+        print(f"configuration: {printable(exc)}", file=sys.stderr)
         return 1
     progress = _Progress(total=total, stream=sys.stderr)
     failures: list[SendOutcome] = []
@@ -275,12 +275,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         interrupted = asyncio.run(campaign())
     except AlipayError as exc:
-        print(f"send-batch stopped: {exc}", file=sys.stderr)
+        print(f"send-batch stopped: {printable(exc)}", file=sys.stderr)
         return 1
     finally:
         report.close()
     if refusal:
-        print(f"send-batch refused: {refusal[0]}", file=sys.stderr)
+        print(f"send-batch refused: {printable(refusal[0])}", file=sys.stderr)
         return 1
     _summarise(progress, failures, duplicates, interrupted, args)
     if interrupted:
@@ -307,12 +307,12 @@ def _summarise(
         f"{progress.invalid}) of {progress.done} rows"
     )
     for outcome in failures:
-        say(f"  {outcome.recipient.key}: {outcome.error}")
+        say(f"  {printable(outcome.recipient.key)}: {printable(outcome.error)}")
     if progress.failed > len(failures):
         where = "the --report file" if args.report else "the journal (or use --report)"
         say(f"  ... and {progress.failed - len(failures)} more (see {where})")
     if progress.duplicates:
-        shown = ", ".join(r.key for r in duplicates)
+        shown = ", ".join(printable(r.key) for r in duplicates)
         more = f" and {progress.duplicates - len(duplicates)} more" * (
             progress.duplicates > len(duplicates)
         )

@@ -32,6 +32,7 @@ from typing import IO, Any
 
 import attrs
 
+from ._private_files import open_private_text
 from .errors import AlipayError
 
 __all__ = ["ImportReport", "Journal", "JournalError", "JournalRecord"]
@@ -248,9 +249,9 @@ class Journal:
 
     def export_jsonl(self, destination: str | os.PathLike[str] | IO[str]) -> int:
         """Write every record as one JSON object per line; return how many. A file
-        named by path is created with mode 0600."""
+        named by path is written with mode 0600, also when it existed."""
         if isinstance(destination, (str, os.PathLike)):
-            with _private_text_file(Path(destination)) as fh:
+            with open_private_text(Path(destination)) as fh:
                 return self.export_jsonl(fh)
         count = 0
         for record in self.records():
@@ -297,20 +298,6 @@ def _prepare_file(path: Path) -> None:
             ) from None
     else:
         os.close(fd)
-
-
-class _private_text_file:
-    """A text file created (or truncated) with mode 0600, for exports."""
-
-    def __init__(self, path: Path) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        self._fh = os.fdopen(fd, "w", encoding="utf-8")
-
-    def __enter__(self) -> IO[str]:
-        return self._fh
-
-    def __exit__(self, *exc: object) -> None:
-        self._fh.close()
 
 
 def _lenient_text(raw: bytes) -> str:

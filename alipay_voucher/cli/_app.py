@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from . import activity, demo, doctor, query, sandbox, send_batch
-from ._common import UsageError
+from ._common import UsageError, printable, printable_formatter
 
 __all__ = ["PROG", "main"]
 
@@ -37,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
     """An ``ArgumentParser`` whose errors are one line naming where to get help."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"{self.prog}: error: {printable(message)} (see '{self.prog} --help')\n")
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -84,13 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except UsageError as exc:
-        print(f"{where}: error: {exc}", file=sys.stderr)
+        print(f"{where}: error: {printable(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:
         reason = _OS_ERRORS.get(exc.errno or 0)
         if reason is None or exc.filename is None:
             raise
-        print(f"{where}: error: {exc.filename}: {reason}", file=sys.stderr)
+        print(f"{where}: error: {printable(exc.filename)}: {reason}", file=sys.stderr)
         return 2
     return status
 
@@ -98,11 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _configure_logging(*, verbose: bool) -> None:
     # The library configures no logging; a command-line tool is an application and
     # does. Failures are reported by the commands themselves, so the SDK's own
-    # records are shown only on request.
+    # records are shown only on request. Records carry request paths and answer
+    # text, so their control characters are escaped like everything else printed.
     import logging
 
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.ERROR,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(printable_formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, handlers=[handler])

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import query
-from ._common import load_config
+from ._common import load_config, printable, printable_lines
 
 __all__ = ["register", "run"]
 
@@ -96,11 +96,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         request = _request(args)
     except ValueError as exc:
-        print(f"activity {args.action}: {exc}", file=sys.stderr)
+        print(f"activity {args.action}: {printable(exc)}", file=sys.stderr)
         return 1
     if not request.get("out_biz_no"):
         request["out_biz_no"] = uuid.uuid4().hex
-        print(f"out_biz_no {request['out_biz_no']}", file=sys.stderr)
+        print(f"out_biz_no {printable(request['out_biz_no'])}", file=sys.stderr)
 
     async def call() -> Any:
         async with AsyncVoucherClient(load_config(os.environ)) as client:
@@ -109,17 +109,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = asyncio.run(call())
     except OutcomeUnknownError as exc:
-        print(f"activity {args.action}: outcome unknown: {exc}", file=sys.stderr)
+        print(f"activity {args.action}: outcome unknown: {printable(exc)}", file=sys.stderr)
         print(
-            f"Run it again with --out-biz-no {request['out_biz_no']} to settle it safely.",
+            f"Run it again with --out-biz-no {printable(request['out_biz_no'])} "
+            "to settle it safely.",
             file=sys.stderr,
         )
         return 1
     except AlipayError as exc:
-        print(f"activity {args.action} failed: {exc}", file=sys.stderr)
+        print(f"activity {args.action} failed: {printable(exc)}", file=sys.stderr)
         return 1
     if args.action == "create":
-        print(result.activity_id)
+        print(printable(result.activity_id))
     else:
-        print(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+        print(printable_lines(json.dumps(to_json(result), ensure_ascii=False, indent=2)))
     return 0

@@ -19,5 +19,6 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from ..testing.demo import run_demo
+    from ._common import printable_lines
 
-    return asyncio.run(run_demo(lambda line: print(line, flush=True)))
+    return asyncio.run(run_demo(lambda line: print(printable_lines(line), flush=True)))

@@ -50,20 +50,21 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ._common import printable
     from ._doctor_checks import SETTINGS, examine, gather
 
     flags = {setting.name: getattr(args, setting.name) for setting in SETTINGS}
     report = examine(gather(flags, os.environ))
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(warning)}", file=sys.stderr)
     if report.config is None:
         count = len(report.problems)
         print(f"configuration: NOT OK ({count} problem{'s' if count > 1 else ''})", file=sys.stderr)
         for problem in report.problems:
-            print(f"  - {problem}", file=sys.stderr)
+            print(f"  - {printable(problem)}", file=sys.stderr)
         return 1
     for line in _describe(report.config, report.environment()):
-        print(line)
+        print(printable(line))
     if not args.ping:
         return 0
     return _ping(report.config)
@@ -138,6 +139,7 @@ def _ping(config: AlipayConfig) -> int:
         SignatureVerificationError,
         TransportError,
     )
+    from ._common import printable
 
     encrypted = config.encrypt_key is not None
     what = "signed, encrypted" if encrypted else "signed"
@@ -153,13 +155,16 @@ def _ping(config: AlipayConfig) -> int:
     except SignatureVerificationError as exc:
         print(
             f"ping: REFUSED here: the gateway's answer did not verify, so the Alipay public "
-            f"key or certificate is not the one this gateway signs with: {exc}",
+            f"key or certificate is not the one this gateway signs with: {printable(exc)}",
             file=sys.stderr,
         )
         return 1
     except DecryptionError as exc:
-        print(f"ping: the gateway's answer could not be decrypted; check the AES key: {exc}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "ping: the gateway's answer could not be decrypted; check the AES key: "
+            f"{printable(exc)}",
+            file=sys.stderr,
+        )
         return 1
     except APIError as exc:
         return _refusal(exc, what)
@@ -167,7 +172,8 @@ def _ping(config: AlipayConfig) -> int:
         if isinstance(exc.__cause__, APIError):  # a 5xx to a write: it may have run
             return _refusal(exc.__cause__, what)
         print(
-            f"ping: not checked: no usable answer from {config.base_url} ({exc})",
+            f"ping: not checked: no usable answer from {printable(config.base_url)} "
+            f"({printable(exc)})",
             file=sys.stderr,
         )
         return 1
@@ -176,10 +182,12 @@ def _ping(config: AlipayConfig) -> int:
 
 
 def _refusal(exc: Any, what: str) -> int:
+    from ._common import printable
+
     code = exc.code or ""
     if exc.status >= 500 or code == "SYSTEM_ERROR":
         print(
-            f"ping: not checked: the gateway failed (HTTP {exc.status} {code or ''}); "
+            f"ping: not checked: the gateway failed (HTTP {exc.status} {printable(code)}); "
             "try again later",
             file=sys.stderr,
         )
@@ -190,10 +198,10 @@ def _refusal(exc: Any, what: str) -> int:
         )
         print(
             f"ping: OK, the gateway accepted the {what} request and refused the publish of "
-            f"an activity that does not exist, as expected ({code}; trace_id "
-            f"{exc.trace_id}){checked}"
+            f"an activity that does not exist, as expected ({printable(code)}; trace_id "
+            f"{printable(exc.trace_id)}){checked}"
         )
         return 0
-    hint = f"\n  fix: {exc.hint}" if getattr(exc, "hint", None) else ""
-    print(f"ping: REFUSED by the gateway: {exc}{hint}", file=sys.stderr)
+    hint = f"\n  fix: {printable(exc.hint)}" if getattr(exc, "hint", None) else ""
+    print(f"ping: REFUSED by the gateway: {printable(exc)}{hint}", file=sys.stderr)
     return 1

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from ._common import load_config
+from ._common import load_config, printable, printable_lines
 
 __all__ = ["register", "run"]
 
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         activity = asyncio.run(fetch())
     except AlipayError as exc:
-        print(f"query failed: {exc}", file=sys.stderr)
+        print(f"query failed: {printable(exc)}", file=sys.stderr)
         return 1
-    print(json.dumps(activity, ensure_ascii=False, indent=2))
+    print(printable_lines(json.dumps(activity, ensure_ascii=False, indent=2)))
     return 0

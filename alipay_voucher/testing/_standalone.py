@@ -15,13 +15,16 @@ import signal
 from pathlib import Path
 from typing import TextIO
 
+from .._private_files import write_private_file
+from ..cli._common import printable
 from .sandbox import Sandbox
 
 __all__ = ["serve", "write_credentials"]
 
 
 def write_credentials(sandbox: Sandbox, directory: Path) -> Path:
-    """Write the PKI files and ``settings.json``; returns the settings path."""
+    """Write the PKI files and ``settings.json`` (directory 0700, files 0600);
+    returns the settings path."""
     files = sandbox.pki.write(directory)
     settings = {
         "app_id": sandbox.app_id,
@@ -33,9 +36,8 @@ def write_credentials(sandbox: Sandbox, directory: Path) -> Path:
         "notify_url": sandbox.notify_url,
         "files": {role: path.name for role, path in files.items()},
     }
-    path = directory / "settings.json"
-    path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
-    return path
+    # settings.json holds the AES key: private like the key files.
+    return write_private_file(directory / "settings.json", json.dumps(settings, indent=2) + "\n")
 
 
 async def serve(
@@ -57,8 +59,8 @@ async def serve(
     async with Sandbox(host=host, port=port, notify_url=notify_url, app_id=app_id) as sandbox:
         if credentials_dir is not None:
             settings = write_credentials(sandbox, credentials_dir)
-            print(f"credentials written to {settings.parent}", file=out, flush=True)
-        print(f"app_id {sandbox.app_id}", file=out, flush=True)
+            print(f"credentials written to {printable(settings.parent)}", file=out, flush=True)
+        print(f"app_id {printable(sandbox.app_id)}", file=out, flush=True)
         print(f"listening on {sandbox.base_url}", file=out, flush=True)
         await stop.wait()
     print("stopped", file=out, flush=True)

@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from .._private_files import private_directory, write_private_file
+
 __all__ = ["SandboxPKI", "make_pki", "new_rsa_key", "private_key_pem", "public_key_pem"]
 
 
@@ -111,8 +113,13 @@ class SandboxPKI:
         return _pem(self.alipay_cert)
 
     def write(self, directory: Path) -> dict[str, Path]:
-        """Write every file a client needs; returns their paths by role."""
-        directory.mkdir(parents=True, exist_ok=True)
+        """Write every file a client needs; returns their paths by role.
+
+        The directory is made 0700 and every file 0600 from its first byte (see
+        ``_private_files``): the sandbox's keys are throwaway, but a test machine is
+        often shared and the same files are read as if they were real credentials.
+        """
+        private_directory(directory)
         files = {
             "app_private_key": ("app_private_key.pem", self.app_private_key_pem),
             "app_public_key": ("app_public_key.pem", self.app_public_key_pem),
@@ -121,13 +128,10 @@ class SandboxPKI:
             "alipay_cert": ("alipay_cert.crt", self.alipay_cert_pem),
             "alipay_root_cert": ("alipay_root_cert.crt", self.root_bundle_pem),
         }
-        out = {}
-        for role, (filename, text) in files.items():
-            path = directory / filename
-            path.write_text(text, encoding="ascii")
-            out[role] = path
-        out["app_private_key"].chmod(0o600)
-        return out
+        return {
+            role: write_private_file(directory / filename, text, encoding="ascii")
+            for role, (filename, text) in files.items()
+        }
 
 
 def make_pki(
