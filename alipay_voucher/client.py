@@ -1,9 +1,11 @@
 """AsyncVoucherClient: the seven voucher operations as coroutines, plus a generic call.
 
-The operations are deliberately thin: each names its row of :data:`_OPERATIONS` and
-hands its input to one generic coroutine, which turns the request into JSON (with the
-models' checks), serialises it once, and lets the transport sign, send, retry and
-verify. Adding an operation is adding a row and a one-line method.
+The operations are deliberately thin: each names its row of the operation table
+(:mod:`alipay_voucher._generated_operations`, generated from the spec: method, path,
+models, whether it writes, the id its success must carry) and hands its input to one
+generic coroutine, which turns the request into JSON (with the models' checks),
+serialises it once, and lets the transport sign, send, retry and verify. A new
+operation in the spec is a regenerated row plus a typed one-line method here.
 
 Every mutating call is sent with an ``out_biz_no``. When the caller gives none, one is
 generated once per call and reused by every attempt, so a retry can never do the thing
@@ -21,15 +23,17 @@ import time
 import uuid
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 import attrs
 
-from . import models, protocol
+from . import protocol
+from ._generated_operations import APPEND, CREATE, MODIFY, PUBLISH, QUERY, SEND, STOP
 from ._hidden import Hidden, scrubbed
 from ._hooks import Hooks, RequestEvent, ResponseEvent
 from ._logging import redact
+from ._operation import Operation
 from ._outcome import untrusted_write
 from ._retry import failure_from_api_error
 from .batch import Journal, Recipient, SendOutcome, send_many
@@ -82,63 +86,9 @@ __all__ = [
 
 _R = TypeVar("_R", bound="ResponseModel")
 
-_BASE_PATH = "/v3/alipay/marketing/activity/voucher"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-
-@attrs.frozen
-class _Operation(Generic[_R]):
-    name: str
-    method: str
-    path: str
-    response_name: str
-    """The response model's name in :mod:`alipay_voucher.models`."""
-    essential: str | None = None
-    """The answer field without which the caller cannot tell what was done (the new
-    activity's or voucher's id)."""
-
-    @property
-    def mutating(self) -> bool:
-        return self.method not in _SAFE_METHODS
-
-    @property
-    def response_type(self) -> type[_R]:
-        """The response model, imported by the first call that needs it."""
-        response_type: type[_R] = getattr(models, self.response_name)
-        return response_type
-
-
-_CREATE: _Operation[VoucherCreateResponse] = _Operation(
-    "create", "POST", f"{_BASE_PATH}/create", "VoucherCreateResponse", essential="activity_id"
-)
-_PUBLISH: _Operation[VoucherPublishResponse] = _Operation(
-    "publish", "POST", f"{_BASE_PATH}/publish", "VoucherPublishResponse"
-)
-_SEND: _Operation[VoucherSendResponse] = _Operation(
-    "send", "POST", f"{_BASE_PATH}/send", "VoucherSendResponse", essential="voucher_id"
-)
-_MODIFY: _Operation[VoucherModifyResponse] = _Operation(
-    "modify", "POST", f"{_BASE_PATH}/modify", "VoucherModifyResponse"
-)
-_APPEND: _Operation[VoucherAppendResponse] = _Operation(
-    "append", "POST", f"{_BASE_PATH}/append", "VoucherAppendResponse"
-)
-_STOP: _Operation[VoucherStopResponse] = _Operation(
-    "stop", "POST", f"{_BASE_PATH}/stop", "VoucherStopResponse"
-)
-_QUERY: _Operation[VoucherQueryResponse] = _Operation(
-    "query", "GET", f"{_BASE_PATH}/query", "VoucherQueryResponse"
-)
-
-_OPERATIONS: Mapping[str, _Operation[Any]] = {
-    op.name: op for op in (_CREATE, _PUBLISH, _SEND, _MODIFY, _APPEND, _STOP, _QUERY)
-}
-"""Operation name -> (HTTP method, path, response model): the whole per-operation table."""
-
 _USER_ID_FIELDS = ("user_id", "open_id", "logon_id")
-
-# Java's generated client appends the query parameters in this order.
-_QUERY_ORDER = ("activity_id", "merchant_access_mode")
 
 
 @attrs.frozen(repr=False)
@@ -276,7 +226,7 @@ class AsyncVoucherClient:
     ) -> VoucherCreateResponse:
         """Create a voucher activity; the answer carries its ``activity_id``."""
         invocation = self._invoke(
-            _CREATE, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+            CREATE, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
         )
         del request, app_auth_token  # kept out of tracebacks that capture locals
         return await invocation
@@ -292,7 +242,7 @@ class AsyncVoucherClient:
     ) -> VoucherPublishResponse:
         """Activate an activity. Accepted only: success arrives as message ``…created``."""
         invocation = self._invoke(
-            _PUBLISH, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+            PUBLISH, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
         )
         del request, app_auth_token  # kept out of tracebacks that capture locals
         return await invocation
@@ -312,7 +262,7 @@ class AsyncVoucherClient:
         repeating the call with it never issues a second voucher.
         """
         invocation = self._invoke(
-            _SEND, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+            SEND, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
         )
         del request, app_auth_token  # kept out of tracebacks that capture locals
         return await invocation
@@ -328,7 +278,7 @@ class AsyncVoucherClient:
     ) -> VoucherModifyResponse:
         """Change an activity (scopes only widen, validity only extends); accepted only."""
         invocation = self._invoke(
-            _MODIFY, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+            MODIFY, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
         )
         del request, app_auth_token  # kept out of tracebacks that capture locals
         return await invocation
@@ -344,7 +294,7 @@ class AsyncVoucherClient:
     ) -> VoucherAppendResponse:
         """Raise the activity's total quantity (``voucher_quantity`` is the new TOTAL)."""
         invocation = self._invoke(
-            _APPEND, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+            APPEND, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
         )
         del request, app_auth_token  # kept out of tracebacks that capture locals
         return await invocation
@@ -360,7 +310,7 @@ class AsyncVoucherClient:
     ) -> VoucherStopResponse:
         """Stop an activity for good; accepted only, confirmed by message ``…stopped``."""
         invocation = self._invoke(
-            _STOP, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
+            STOP, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
         )
         del request, app_auth_token  # kept out of tracebacks that capture locals
         return await invocation
@@ -380,7 +330,7 @@ class AsyncVoucherClient:
         if merchant_access_mode is not None:
             params["merchant_access_mode"] = merchant_access_mode
         invocation = self._invoke(
-            _QUERY, Hidden(params), Hidden(app_auth_token), request_id, timeout, encrypt
+            QUERY, Hidden(params), Hidden(app_auth_token), request_id, timeout, encrypt
         )
         del app_auth_token  # kept out of tracebacks that capture locals
         return await invocation
@@ -534,7 +484,7 @@ class AsyncVoucherClient:
 
     async def _invoke(
         self,
-        op: _Operation[_R],
+        op: Operation[Any, _R],
         request: Hidden[Any],
         app_auth_token: Hidden[str | None],
         request_id: str | None,
@@ -556,14 +506,14 @@ class AsyncVoucherClient:
 
     def _operation_call(
         self,
-        op: _Operation[Any],
+        op: Operation[Any, Any],
         request: Any,
         app_auth_token: str | None,
         request_id: str | None,
         timeout: float | None,
         encrypt: bool | None,
     ) -> Call:
-        if op.mutating:
+        if op.writes:
             # Generated once per logical call (when the caller gave none): every attempt
             # carries the same key.
             defaults = None if _has_out_biz_no(request) else {"out_biz_no": _new_out_biz_no()}
@@ -573,8 +523,9 @@ class AsyncVoucherClient:
             out_biz_no = payload.get("out_biz_no")
         else:
             params = request_to_json(op.name, request)
-            ordered = [(k, params[k]) for k in _QUERY_ORDER if k in params]
-            ordered += [(k, v) for k, v in params.items() if k not in _QUERY_ORDER]
+            # The spec's order of the parameters, as Java's generated client sends them.
+            ordered = [(k, params[k]) for k in op.fields if k in params]
+            ordered += [(k, v) for k, v in params.items() if k not in op.fields]
             target = protocol.build_target(op.path, ordered)
             body, out_biz_no = None, None
         return self._call(
@@ -587,11 +538,11 @@ class AsyncVoucherClient:
             timeout=timeout,
             encrypt=encrypt,
             idempotent=True,
-            mutating=op.mutating,
+            mutating=op.writes,
             out_biz_no=out_biz_no if isinstance(out_biz_no, str) else None,
         )
 
-    def _result(self, op: _Operation[_R], call: Call, answer: protocol.VerifiedResponse) -> _R:
+    def _result(self, op: Operation[Any, _R], call: Call, answer: protocol.VerifiedResponse) -> _R:
         info = ResponseInfo(
             http_status=answer.status,
             trace_id=answer.trace_id,
@@ -600,14 +551,14 @@ class AsyncVoucherClient:
             raw=_raw(answer),
             out_biz_no=call.out_biz_no,
         )
-        if op.essential is not None:
-            essential = answer.payload.get(op.essential)
-            if essential is None or essential == "":
-                raise _answered_without(op.name, op.essential, call, answer)
+        if op.guaranteed is not None:
+            guaranteed = answer.payload.get(op.guaranteed)
+            if guaranteed is None or guaranteed == "":
+                raise _answered_without(op.name, op.guaranteed, call, answer)
         try:
             return from_json(op.response_type, answer.payload, info=info)
         except MalformedResponseError as error:
-            if not op.mutating:
+            if not op.writes:
                 raise
             raise untrusted_write(
                 error,

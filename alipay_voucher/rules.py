@@ -16,7 +16,7 @@ over the JSON dict of a request, so that:
 Each rule names its source. Values the spec leaves open (``voucher_type``: custom types
 exist) stay open. Rules that need an activity's state (append only grows, modify only
 widens) belong to the sandbox's lifecycle, not here. Nothing here imports beyond the
-standard library and attrs: the module is data.
+standard library, attrs and the generated operation table: the module is data.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
+
+from ._generated_operations import OPERATIONS as _TABLE
+from ._generated_operations import WRITES
 
 __all__ = [
     "ACTIVITY_STATUSES",
@@ -46,8 +49,10 @@ __all__ = [
     "refusals",
 ]
 
-OPERATIONS = ("create", "publish", "send", "modify", "append", "stop", "query")
-MUTATING_OPERATIONS = frozenset({"create", "publish", "send", "modify", "append", "stop"})
+OPERATIONS: tuple[str, ...] = tuple(_TABLE)
+"""Every operation's name, from the generated table."""
+MUTATING_OPERATIONS: frozenset[str] = WRITES
+"""The operations that change state, from the generated table."""
 
 INVALID_PARAMETER = "INVALID_PARAMETER"
 """The business code every voucher operation documents for a bad request (MODELS 3)."""

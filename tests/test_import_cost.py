@@ -62,7 +62,9 @@ def test_certificate_mode_still_loads_the_x509_parser() -> None:
 
 
 def generated_modules(loaded: list[str]) -> set[str]:
-    return {m.rsplit(".", 1)[-1] for m in loaded if m.rsplit(".", 1)[-1].startswith("_generated")}
+    """The generated model modules among ``loaded`` (the operation table is no model)."""
+    prefix = "alipay_voucher.models._generated"
+    return {m.rsplit(".", 1)[-1] for m in loaded if m.startswith(prefix)}
 
 
 @pytest.mark.parametrize("statement", CLIENT_IMPORTS)
@@ -124,12 +126,19 @@ def test_the_cattrs_converter_is_built_when_first_asked_for() -> None:
     assert "cattrs" in loaded_after(code, "cattrs")
 
 
-def test_the_operation_table_names_each_operations_response_model() -> None:
-    from alipay_voucher import client, models
+def test_the_operation_table_names_each_operations_models() -> None:
+    from alipay_voucher import models
+    from alipay_voucher._generated_operations import OPERATIONS
 
-    assert set(client._OPERATIONS) == set(models.RESPONSE_TYPES)
-    for name, operation in client._OPERATIONS.items():
+    assert set(OPERATIONS) == set(models.RESPONSE_TYPES) == set(models.REQUEST_TYPES)
+    for name, operation in OPERATIONS.items():
         assert operation.response_type is models.RESPONSE_TYPES[name]
+        assert operation.request_type is models.REQUEST_TYPES[name]
+
+
+def test_the_command_line_starts_without_attrs_or_a_model() -> None:
+    loaded = loaded_after("import alipay_voucher.cli._app", "attrs", "alipay_voucher.models")
+    assert loaded == []
 
 
 @pytest.mark.parametrize(

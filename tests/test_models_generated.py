@@ -22,15 +22,23 @@ from alipay_voucher.models import _generated
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SPEC = ROOT.parent / "shared" / "spec" / "voucher-openapi.json"
 SPEC_COPY = Path(__file__).parent / "data" / "spec" / "voucher-openapi.json"
-MODELS = ROOT / "alipay_voucher" / "models"
+PACKAGE = ROOT / "alipay_voucher"
+MODELS = PACKAGE / "models"
 
 
 def committed(names: Any) -> dict[str, str]:
-    """The committed text of the named generated modules ('' for one that is missing)."""
+    """The committed text of the named generated modules ('' for one that is missing);
+    names are relative to the package folder."""
     return {
-        name: (MODELS / name).read_text(encoding="utf-8") if (MODELS / name).exists() else ""
+        name: (PACKAGE / name).read_text(encoding="utf-8") if (PACKAGE / name).exists() else ""
         for name in names
     }
+
+
+def generated_files() -> set[str]:
+    """The generated modules of the package, relative to its folder."""
+    found = {path.name for path in PACKAGE.glob("_generated*.py")}
+    return found | {f"models/{path.name}" for path in MODELS.glob("_generated*.py")}
 
 
 def load_generator() -> ModuleType:
@@ -72,7 +80,7 @@ def test_committed_modules_are_what_the_spec_copy_generates(
 ) -> None:
     sources = gen.generate(document)
     assert sources == committed(sources)
-    assert {path.name for path in MODELS.glob("_generated*.py")} == set(sources)
+    assert generated_files() == set(sources)
 
 
 def test_generation_is_deterministic(gen: ModuleType, document: dict[str, Any]) -> None:
@@ -83,19 +91,22 @@ def test_generation_is_deterministic(gen: ModuleType, document: dict[str, Any]) 
 
 
 def test_check_flag_reports_a_stale_module(gen: ModuleType, tmp_path: Path) -> None:
-    for path in MODELS.glob("_generated*.py"):
-        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "models").mkdir()
+    for name in generated_files():
+        text = (PACKAGE / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text, encoding="utf-8")
     args = ["--spec", str(SPEC_COPY), "--output-dir", str(tmp_path), "--check"]
     assert gen.main(args) == 0
-    (tmp_path / "_generated_send.py").write_text("# edited by hand\n", encoding="utf-8")
+    for edited in ("models/_generated_send.py", "_generated_operations.py"):
+        (tmp_path / edited).write_text("# edited by hand\n", encoding="utf-8")
+        assert gen.main(args) == 1
+        assert gen.main(args[:-1]) == 0
+        assert gen.main(args) == 0
+    (tmp_path / "models/_generated_send.py").unlink()  # a module missing
     assert gen.main(args) == 1
-    assert gen.main(args[:-1]) == 0
-    assert gen.main(args) == 0
-    (tmp_path / "_generated_send.py").unlink()  # a module missing
-    assert gen.main(args) == 1
-    (tmp_path / "_generated_old_group.py").write_text("# left over\n", encoding="utf-8")
+    (tmp_path / "models/_generated_old_group.py").write_text("# left over\n", encoding="utf-8")
     assert gen.main(args[:-1]) == 0  # writes the missing module, removes the left-over one
-    assert not (tmp_path / "_generated_old_group.py").exists()
+    assert not (tmp_path / "models/_generated_old_group.py").exists()
     assert gen.main(args) == 0
 
 
@@ -198,8 +209,8 @@ def test_short_names_and_the_spec_names_are_the_same_class(short: str, long: str
 
 
 def test_registries_map_every_operation() -> None:
-    operations = ("create", "publish", "send", "modify", "append", "stop", "query")
-    assert tuple(models.REQUEST_TYPES) == operations
+    operations = ("append", "create", "modify", "publish", "query", "send", "stop")
+    assert tuple(models.REQUEST_TYPES) == operations  # name order, as every table
     assert set(models.RESPONSE_TYPES) == set(operations)
     assert set(models.ERROR_TYPES) == set(operations)
     for name in operations:
@@ -267,9 +278,6 @@ def test_the_index_names_the_module_that_defines_each_name() -> None:
         assert value is getattr(_generated, name) is getattr(models, name)
         if isinstance(value, type):
             assert value.__module__ == f"alipay_voucher.models.{module}", name
-    for operation, name in _generated_index.REQUEST_MODELS.items():
-        assert models.REQUEST_TYPES[operation] is getattr(models, name)
-    assert set(_generated_index.REQUEST_MODELS) == set(models.REQUEST_TYPES)
 
 
 def test_a_model_refers_only_to_models_of_its_own_module_or_of_wider_ones(
@@ -279,7 +287,7 @@ def test_a_model_refers_only_to_models_of_its_own_module_or_of_wider_ones(
 
     def operations(module: str) -> set[str]:
         if module == "_generated_common":
-            return set(gen.OPERATIONS)
+            return set(models.REQUEST_TYPES)
         if module == "_generated_other":
             return set()
         return set(module.removeprefix("_generated_").split("_"))

@@ -1,10 +1,12 @@
-"""``alipay-voucher activity``: create, publish, modify, append, stop and query an
-activity from the command line, so a campaign needs no Python.
+"""``alipay-voucher activity``: every operation on an activity from the command line, so a
+campaign needs no Python.
 
-``create`` and ``modify`` read the request from a JSON file (the API's own field
-names); the others take the activity id. Every write is sent with an ``out_biz_no``
-(``--out-biz-no``, or one generated and printed on stderr), so after a lost answer
-the same command with that key repeats the call safely.
+The actions are the rows of the operation table (``send`` has its own command,
+``send-batch``). An action whose request holds more than the activity's id reads it
+from a JSON file (the API's own field names), like ``create`` and ``modify``; the others
+take the activity id, plus a flag for a single number such as ``append``'s total. Every
+write is sent with an ``out_biz_no`` (``--out-biz-no``, or one generated and printed on
+stderr), so after a lost answer the same command with that key repeats the call safely.
 """
 
 from __future__ import annotations
@@ -15,47 +17,72 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .._generated_operations import OPERATIONS
 from . import query
 from ._common import load_config, printable, printable_lines
 
 __all__ = ["register", "run"]
 
+_OWN_COMMAND = {"send": "send-batch"}
+"""Operations served by a command of their own instead of an ``activity`` action."""
+_BY_ID = frozenset({"activity_id", "merchant_access_mode", "out_biz_no"})
+"""Request fields an action given by the activity id fills from its arguments."""
+_FLAGS = {"voucher_quantity": ("--quantity", "TOTAL", "the new total, not the increment")}
+"""Single numbers an action given by id takes as a flag: field -> (flag, metavar, help)."""
+
+
+def _by_file(name: str) -> bool:
+    """Whether the action reads its request from a JSON file."""
+    fields = set(OPERATIONS[name].fields)
+    return "activity_id" not in fields or not fields <= _BY_ID | set(_FLAGS)
+
+
+def _help(name: str) -> str:
+    row = OPERATIONS[name]
+    text = row.summary[:1].lower() + row.summary[1:]
+    if not row.writes:
+        return f"{text} (printed as JSON)"
+    if _by_file(name):
+        text += " from a JSON request"
+        if "activity_id" in row.fields:
+            text += " with its activity_id"
+    if row.guaranteed:
+        text += f"; prints its {row.guaranteed}"
+    if row.confirmed_by:
+        text += f"; accepted, confirmed by message {row.confirmed_by.rsplit('.', 1)[-1]}"
+    return text
+
 
 def register(commands: Any) -> None:
+    names = [name for name in OPERATIONS if name not in _OWN_COMMAND]
     parser = commands.add_parser(
         "activity",
-        help="create, publish, modify, append, stop or query an activity (config from ALIPAY_*)",
+        help=f"{', '.join(names)} an activity (config from ALIPAY_*)",
         description="Manage a voucher activity. `create` prints the new activity_id.",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-
-    def write(name: str, help_text: str, *, by_file: bool) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = actions.add_parser(name, help=help_text)
-        if by_file:
+    for name in names:
+        sub = actions.add_parser(name, help=_help(name))
+        if _by_file(name):
             sub.add_argument(
                 "--file", required=True, type=Path, help="the request as a JSON object"
             )
         else:
             sub.add_argument("activity_id")
             sub.add_argument("--merchant-access-mode", choices=("SELF_MODE", "AGENCY_MODE"))
+            for field in OPERATIONS[name].fields:
+                if field in _FLAGS:
+                    flag, metavar, text = _FLAGS[field]
+                    sub.add_argument(
+                        flag, dest=field, metavar=metavar, required=True, type=int, help=text
+                    )
+        if not OPERATIONS[name].writes:
+            sub.set_defaults(handler=query.run)
+            continue
         sub.add_argument(
             "--out-biz-no", help="the call's idempotency key (generated and shown if omitted)"
         )
         sub.set_defaults(handler=run)
-        return sub
-
-    write("create", "create an activity from a JSON request; prints its activity_id", by_file=True)
-    write("publish", "activate an activity (accepted; ACTIVE shortly after)", by_file=False)
-    write("modify", "change an activity from a JSON request (with its activity_id)", by_file=True)
-    append = write("append", "raise an activity's TOTAL quantity", by_file=False)
-    append.add_argument(
-        "--quantity", required=True, type=int, help="the new total, not the increment"
-    )
-    write("stop", "stop an activity for good", by_file=False)
-    reader = actions.add_parser("query", help="print an activity as JSON")
-    reader.add_argument("activity_id")
-    reader.add_argument("--merchant-access-mode", choices=("SELF_MODE", "AGENCY_MODE"))
-    reader.set_defaults(handler=query.run)
 
 
 def _request(args: argparse.Namespace) -> dict[str, Any]:
@@ -77,8 +104,9 @@ def _request(args: argparse.Namespace) -> dict[str, Any]:
         request = {"activity_id": args.activity_id}
         if args.merchant_access_mode:
             request["merchant_access_mode"] = args.merchant_access_mode
-        if args.action == "append":
-            request["voucher_quantity"] = args.quantity
+        for field in _FLAGS:
+            if getattr(args, field, None) is not None:
+                request[field] = getattr(args, field)
     if args.out_biz_no:
         request["out_biz_no"] = args.out_biz_no
     return request
@@ -119,8 +147,9 @@ def run(args: argparse.Namespace) -> int:
     except AlipayError as exc:
         print(f"activity {args.action} failed: {printable(exc)}", file=sys.stderr)
         return 1
-    if args.action == "create":
-        print(printable(result.activity_id))
+    guaranteed = OPERATIONS[args.action].guaranteed
+    if guaranteed is not None:
+        print(printable(getattr(result, guaranteed)))
     else:
         print(printable_lines(json.dumps(to_json(result), ensure_ascii=False, indent=2)))
     return 0

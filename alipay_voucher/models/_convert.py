@@ -22,11 +22,11 @@ from decimal import Decimal
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._generated_operations import OPERATIONS as _TABLE
 from ..errors import MalformedResponseError, RequestValidationError
 from ._base import Model, RequestModel, ResponseInfo, ResponseModel
 from ._codegen import compiled, explain_structure, explain_unstructure, plain_json
 from ._enums import OpenEnum, coerce_enum
-from ._generated_index import REQUEST_MODELS
 from ._money import coerce_money, money_to_str
 from ._strict import find_accident
 from ._time import datetime_to_str
@@ -119,10 +119,10 @@ def _package() -> ModuleType:
 
 def _request_type(operation: str) -> type[RequestModel] | None:
     """The request model of an operation, its module imported on first use."""
-    name = REQUEST_MODELS.get(operation)
-    if name is None:
+    row = _TABLE.get(operation)
+    if row is None:
         return None
-    cls: type[RequestModel] = getattr(_package(), name)
+    cls: type[RequestModel] = getattr(_package(), row.request_model)
     return cls
 
 

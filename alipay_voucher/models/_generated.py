@@ -396,35 +396,35 @@ __all__ = [
 
 
 REQUEST_TYPES: dict[str, type[RequestModel]] = {
-    "create": VoucherCreateRequest,
-    "publish": VoucherPublishRequest,
-    "send": VoucherSendRequest,
-    "modify": VoucherModifyRequest,
     "append": VoucherAppendRequest,
-    "stop": VoucherStopRequest,
+    "create": VoucherCreateRequest,
+    "modify": VoucherModifyRequest,
+    "publish": VoucherPublishRequest,
     "query": VoucherQueryRequest,
+    "send": VoucherSendRequest,
+    "stop": VoucherStopRequest,
 }
 """Operation name -> request model (``query`` -> its query parameters)."""
 
 RESPONSE_TYPES: dict[str, type[ResponseModel]] = {
-    "create": VoucherCreateResponse,
-    "publish": VoucherPublishResponse,
-    "send": VoucherSendResponse,
-    "modify": VoucherModifyResponse,
     "append": VoucherAppendResponse,
-    "stop": VoucherStopResponse,
+    "create": VoucherCreateResponse,
+    "modify": VoucherModifyResponse,
+    "publish": VoucherPublishResponse,
     "query": VoucherQueryResponse,
+    "send": VoucherSendResponse,
+    "stop": VoucherStopResponse,
 }
 """Operation name -> model of its HTTP 200 body."""
 
 ERROR_TYPES: dict[str, type[Model]] = {
-    "create": VoucherCreateDefaultResponse,
-    "publish": VoucherPublishDefaultResponse,
-    "send": VoucherSendDefaultResponse,
-    "modify": VoucherModifyDefaultResponse,
     "append": VoucherAppendDefaultResponse,
-    "stop": VoucherStopDefaultResponse,
+    "create": VoucherCreateDefaultResponse,
+    "modify": VoucherModifyDefaultResponse,
+    "publish": VoucherPublishDefaultResponse,
     "query": VoucherQueryDefaultResponse,
+    "send": VoucherSendDefaultResponse,
+    "stop": VoucherStopDefaultResponse,
 }
 """Operation name -> model of its error (non-200) body."""
 

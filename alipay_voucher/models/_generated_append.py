@@ -22,7 +22,7 @@ from ._unset import UNSET, Unset
 
 @attrs.frozen(kw_only=True, repr=False)
 class VoucherAppendRequest(RequestModel):
-    """Request body of POST /v3/alipay/marketing/activity/voucher/append.
+    """Request body of the ``append`` operation.
 
     Spec schema ``AlipayMarketingActivityVoucherAppendModel``.
 

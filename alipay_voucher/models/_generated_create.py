@@ -125,7 +125,7 @@ class PaymentVoucherUseRule(Model):
 
 @attrs.frozen(kw_only=True, repr=False)
 class VoucherCreateRequest(RequestModel):
-    """Request body of POST /v3/alipay/marketing/activity/voucher/create.
+    """Request body of the ``create`` operation.
 
     Spec schema ``AlipayMarketingActivityVoucherCreateModel``.
 

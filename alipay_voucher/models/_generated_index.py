@@ -168,14 +168,3 @@ MODULES: dict[str, str] = {
     "alipay_marketing_activity_voucher_stop_default_response": "_generated_stop",
 }
 """Name -> the module of ``alipay_voucher.models`` that defines it."""
-
-REQUEST_MODELS: dict[str, str] = {
-    "create": "VoucherCreateRequest",
-    "publish": "VoucherPublishRequest",
-    "send": "VoucherSendRequest",
-    "modify": "VoucherModifyRequest",
-    "append": "VoucherAppendRequest",
-    "stop": "VoucherStopRequest",
-    "query": "VoucherQueryRequest",
-}
-"""Operation name -> name of its request model (``query`` -> its parameters)."""

@@ -108,7 +108,7 @@ class PaymentVoucherUseRuleModify(Model):
 
 @attrs.frozen(kw_only=True, repr=False)
 class VoucherModifyRequest(RequestModel):
-    """Request body of POST /v3/alipay/marketing/activity/voucher/modify.
+    """Request body of the ``modify`` operation.
 
     Spec schema ``AlipayMarketingActivityVoucherModifyModel``.
 

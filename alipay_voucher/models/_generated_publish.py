@@ -22,7 +22,7 @@ from ._unset import UNSET, Unset
 
 @attrs.frozen(kw_only=True, repr=False)
 class VoucherPublishRequest(RequestModel):
-    """Request body of POST /v3/alipay/marketing/activity/voucher/publish.
+    """Request body of the ``publish`` operation.
 
     Spec schema ``AlipayMarketingActivityVoucherPublishModel``.
 

@@ -130,7 +130,7 @@ class PaymentVoucherUseRuleDetail(Model):
 
 @attrs.frozen(kw_only=True, repr=False)
 class VoucherQueryResponse(ResponseModel):
-    """Successful (HTTP 200) response of GET /v3/alipay/marketing/activity/voucher/query.
+    """Successful (HTTP 200) response of the ``query`` operation.
 
     Spec schema ``AlipayMarketingActivityVoucherQueryResponseModel``.
 
@@ -225,7 +225,7 @@ class VoucherQueryDefaultResponse(Model):
 
 @attrs.frozen(kw_only=True, repr=False)
 class VoucherQueryRequest(RequestModel):
-    """Query-string parameters of ``GET /v3/alipay/marketing/activity/voucher/query``.
+    """Query-string parameters of the ``query`` operation.
 
     Not a schema in the spec: the query operation takes its input as parameters, and
     this model gives them the same typing and checks as the other requests.

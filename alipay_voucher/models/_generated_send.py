@@ -22,7 +22,7 @@ from ._unset import UNSET, Unset
 
 @attrs.frozen(kw_only=True, repr=False)
 class VoucherSendRequest(RequestModel):
-    """Request body of POST /v3/alipay/marketing/activity/voucher/send.
+    """Request body of the ``send`` operation.
 
     Spec schema ``AlipayMarketingActivityVoucherSendModel``.
 

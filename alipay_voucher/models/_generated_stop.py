@@ -22,7 +22,7 @@ from ._unset import UNSET, Unset
 
 @attrs.frozen(kw_only=True, repr=False)
 class VoucherStopRequest(RequestModel):
-    """Request body of POST /v3/alipay/marketing/activity/voucher/stop.
+    """Request body of the ``stop`` operation.
 
     Spec schema ``AlipayMarketingActivityVoucherStopModel``.
 

@@ -40,24 +40,22 @@ import attrs
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .. import aes, protocol
+from .._generated_operations import OPERATIONS
 from ..credentials import Signer
 from ..errors import DecryptionError
 from ._errors import GatewayError, error_payload
-from ._state import OPERATIONS, Event, VoucherBook
+from ._state import Event, VoucherBook
 
-__all__ = ["PATH_PREFIX", "Gateway", "Reply", "RequestVerifier", "VerifiedRequest", "operation_of"]
+__all__ = ["Gateway", "Reply", "RequestVerifier", "VerifiedRequest", "operation_of"]
 
-PATH_PREFIX = "/v3/alipay/marketing/activity/voucher/"
 _JSON = "application/json;charset=UTF-8"
+_BY_PATH = {row.path: name for name, row in OPERATIONS.items()}
 
 
 def operation_of(target: str) -> str | None:
-    """The voucher operation a request-target addresses, or ``None``."""
-    path = target.partition("?")[0]
-    if not path.startswith(PATH_PREFIX):
-        return None
-    name = path[len(PATH_PREFIX) :]
-    return name if name in OPERATIONS or name == "query" else None
+    """The voucher operation a request-target addresses (by the operation table's
+    paths), or ``None``."""
+    return _BY_PATH.get(target.partition("?")[0])
 
 
 @attrs.frozen
@@ -226,7 +224,7 @@ class Gateway:
                 raise GatewayError(
                     400, "invalid-method", f"no such API: {target.partition('?')[0]}"
                 )
-            expected = "GET" if operation == "query" else "POST"
+            expected = OPERATIONS[operation].method
             if method.upper() != expected:
                 raise GatewayError(400, "invalid-method", f"{operation} takes {expected}")
             auth = self.verifier.parse(lowered)
@@ -259,7 +257,7 @@ class Gateway:
     def _run(
         self, operation: str, target: str, text: str
     ) -> tuple[dict[str, Any], tuple[Event, ...]]:
-        if operation == "query":
+        if not OPERATIONS[operation].writes:
             params = dict(parse_qsl(target.partition("?")[2], keep_blank_values=True))
             return self.book.query(params.get("activity_id")), ()
         try:
