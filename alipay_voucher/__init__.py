@@ -92,6 +92,7 @@ if TYPE_CHECKING:
         AlipayError,
         AnswerError,
         APIError,
+        ClientClosedError,
         ConfigurationError,
         DecryptionError,
         DuplicateNotificationError,

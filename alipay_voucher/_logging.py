@@ -19,11 +19,13 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Mapping
-from typing import Final
+from typing import Final, cast
 
 __all__ = [
     "LOGGER_NAME",
+    "HeaderSource",
     "debug_signing_enabled",
+    "header_items",
     "logger",
     "mask_id",
     "redact",
@@ -125,17 +127,27 @@ def redact_bytes(data: bytes, *, secrets: Iterable[str] = ()) -> bytes:
     return data if masked == text else masked.encode("utf-8", "surrogateescape")
 
 
-def redact_headers(
-    headers: Mapping[str, str] | Iterable[tuple[str, str]],
-) -> dict[str, str]:
+HeaderSource = Mapping[str, str] | Iterable[tuple[str, str]]
+"""Headers as a mapping (a multidict repeats a name in ``items()``) or as name/value pairs."""
+
+
+def header_items(headers: HeaderSource) -> Iterable[tuple[str, str]]:
+    """The name/value pairs of either form of :data:`HeaderSource`, repeats kept."""
+    if isinstance(headers, Mapping):
+        # The Mapping[str, str] side of the union: pairs given as an iterable are not a
+        # Mapping, though a type checker cannot rule out a mapping keyed by pairs.
+        return cast("Mapping[str, str]", headers).items()
+    return headers
+
+
+def redact_headers(headers: HeaderSource) -> dict[str, str]:
     """A copy of the headers that is safe to log or hand to a hook.
 
     ``Authorization`` keeps its auth string (app id, nonce, timestamp help when
     comparing with Alipay's logs) but loses the signature.
     """
-    items = headers.items() if isinstance(headers, Mapping) else headers
     out: dict[str, str] = {}
-    for name, value in items:
+    for name, value in header_items(headers):
         lowered = name.lower()
         if lowered == "authorization" and value.startswith("ALIPAY-SHA256withRSA "):
             out[name] = _AUTH_SIGN.sub(rf"\g<1>{MASK}", value)

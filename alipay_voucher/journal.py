@@ -121,6 +121,7 @@ class Journal:
         self.path = Path(path)
         self._flush_every = max(1, flush_every)
         self._pending: list[tuple[Any, ...]] = []
+        self._closed = False
         _prepare_file(self.path)
         self._db = sqlite3.connect(
             self.path, timeout=60.0, isolation_level=None, check_same_thread=False
@@ -160,13 +161,13 @@ class Journal:
 
     def close(self) -> None:
         """Commit what is buffered and close the file; idempotent."""
-        if self._db is None:
+        if self._closed:
             return
         try:
             self.flush()
         finally:
             self._db.close()
-            self._db = None  # type: ignore[assignment]
+            self._closed = True
 
     # ----------------------------------------------------------------- writing
 
@@ -183,7 +184,7 @@ class Journal:
 
     def flush(self) -> None:
         """Commit the buffered records in one transaction."""
-        if not self._pending or self._db is None:
+        if not self._pending or self._closed:
             return
         rows, self._pending = self._pending, []
         db = self._db

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -219,7 +219,7 @@ def _mapping_params(raw: Mapping[str, Any]) -> dict[str, str]:
     if len(raw) > MAX_PARAMS:
         raise NotificationError(f"the message has more than {MAX_PARAMS} parameters; refused.")
     # Django's QueryDict and Werkzeug's MultiDict expose every value through lists().
-    lists = getattr(raw, "lists", None)
+    lists: Callable[[], Iterable[tuple[str, list[str]]]] | None = getattr(raw, "lists", None)
     if callable(lists):
         return _single_values(lists())
     return _single_values(raw.items())

@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from . import aes
-from ._logging import redact, redact_headers
+from ._logging import HeaderSource, header_items, redact, redact_headers
 from .config import AlipayConfig
 from .credentials import Signer, sign_sha256_rsa, verify_sha256_rsa
 from .errors import (
@@ -65,7 +65,6 @@ __all__ = [
 ]
 
 AUTH_SCHEME = "ALIPAY-SHA256withRSA"
-HeaderSource = Mapping[str, str] | Iterable[tuple[str, str]]
 QueryParams = Mapping[str, Any] | Sequence[tuple[str, Any]]
 
 
@@ -225,6 +224,15 @@ def strict_json_loads(text: str) -> Any:
 # ``object.__setattr__``, which costs several times as much. Treat them as read-only.
 
 
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RequestValidationError(
+            "the request body holds text that is not valid Unicode (a lone surrogate?)."
+        ) from None
+
+
 @attrs.define(repr=False)
 class EncodedBody:
     """A body serialised (and possibly encrypted) once, reused unchanged on every attempt.
@@ -235,17 +243,13 @@ class EncodedBody:
     text: str
     encrypted: bool = False
     plaintext: str = attrs.field(default="", repr=False)
-    data: bytes = attrs.field(init=False, repr=False, eq=False)
+    data: bytes = attrs.field(
+        default=attrs.Factory(lambda body: _utf8(body.text), takes_self=True),
+        init=False,
+        repr=False,
+        eq=False,
+    )
     """``text`` as the UTF-8 bytes that are sent, encoded once."""
-
-    @data.default
-    def _encode(self) -> bytes:
-        try:
-            return self.text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise RequestValidationError(
-                "the request body holds text that is not valid Unicode (a lone surrogate?)."
-            ) from None
 
     def __repr__(self) -> str:
         return f"EncodedBody(<{len(self.text)} characters>, encrypted={self.encrypted})"
@@ -463,7 +467,7 @@ class VerifiedResponse:
 def _lower_headers(headers: HeaderSource) -> tuple[dict[str, str], set[str]]:
     """Lower-case header names; also report names that came more than once with
     different values."""
-    items = headers.items() if isinstance(headers, Mapping) else list(headers)
+    items = list(header_items(headers))
     out = {name.lower(): value for name, value in items}
     duplicated: set[str] = set()
     if len(out) == len(items):  # every name once: nothing can conflict

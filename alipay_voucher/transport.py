@@ -389,6 +389,7 @@ class Transport:
         assert task is not None and watchdog is not None
         guard = watchdog.start(timeout, task)
         failure: Failure | None = None
+        answer: _Answer | None = None
         try:
             async with session.request(
                 prepared.method,
@@ -420,6 +421,7 @@ class Transport:
             await guard.settle()
         if failure is not None:
             raise _Failed(failure)
+        assert answer is not None  # each way out of the try without an answer set failure
         return answer
 
     def _connect_limit(self, connect: float) -> aiohttp.ClientTimeout:

@@ -87,7 +87,10 @@ __all__ = [
     "request_to_json",
     "to_json",
 ]
-__all__ += list(_GENERATED_MODULES)
+# Type checkers see these names through the star import above; pyright cannot follow a
+# computed __all__, and the list is computed so that the generated index stays the one
+# place that names them.
+__all__ += list(_GENERATED_MODULES)  # pyright: ignore[reportUnsupportedDunderAll]
 
 
 def _load(name: str) -> Any:

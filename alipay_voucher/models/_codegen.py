@@ -111,7 +111,7 @@ def _plan(field: attrs.Attribute[Any]) -> FieldPlan:
 
 def _plan_kind(field: attrs.Attribute[Any]) -> FieldPlan:
     members = _members(field.type)
-    item = None
+    item: Any = None
     if len(members) == 1 and typing.get_origin(members[0]) is list:
         (item,) = typing.get_args(members[0]) or (Any,)
     if Decimal in members:
