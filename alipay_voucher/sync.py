@@ -140,6 +140,11 @@ class _LoopThread:
             loop, thread = self._loop, self._thread
         if loop is None or thread is None:
             return
+        if loop.is_closed() or not thread.is_alive():
+            # The loop ended without close() (its thread was stopped, or this process is a
+            # fork in which it never ran): nothing can run on it any more. Its session was
+            # closed as the loop ended (shutdown_asyncgens; see _loop_end), or goes with it.
+            return
         try:
             if final is not None:
                 self.run(final(), internal=True)

@@ -30,6 +30,7 @@ from . import protocol
 from ._hidden import scrubbed
 from ._hooks import Hooks
 from ._logging import debug_signing_enabled, logger, redact
+from ._loop_end import LoopEndGuard, start_guard
 from ._report import Attempt, log_attempt, log_signed, request_event, response_event
 from ._retry import (
     Call,
@@ -72,7 +73,7 @@ __all__ = [
 class _SessionState:
     """What the finalizer may look at; it must not reference the transport itself."""
 
-    __slots__ = ("loop", "owned", "session")
+    __slots__ = ("__weakref__", "loop", "owned", "session")
 
     def __init__(self, session: aiohttp.ClientSession | None) -> None:
         self.session = session
@@ -91,6 +92,17 @@ def _warn_unclosed(name: str, state: _SessionState) -> None:
             ResourceWarning,
             stacklevel=2,
         )
+
+
+def _dropped_after_its_loop(name: str) -> None:
+    warnings.warn(
+        f"{name}: its event loop was closed before the client, without "
+        "loop.shutdown_asyncgens(), so its connections could not be closed and are left "
+        "to the garbage collector. End loops with asyncio.run() or asyncio.Runner, or "
+        "close the client inside its loop (`async with`).",
+        ResourceWarning,
+        stacklevel=3,
+    )
 
 
 # Raised only while a connection is being obtained (from the pool or made afresh, within
@@ -155,6 +167,8 @@ class Transport:
         self._name = name
         self._finalizer = weakref.finalize(self, _warn_unclosed, name, self._state)
         self._watchdog: Watchdog | None = None
+        self._loop_end: LoopEndGuard | None = None
+        """Closes the owned session when its loop ends (see _loop_end); made with it."""
         """Bounds each attempt; made on the loop of the first call (see _session)."""
         self._connect_limits: dict[float, aiohttp.ClientTimeout] = {}
         # Seams for tests; production code never changes them.
@@ -184,10 +198,11 @@ class Transport:
             state.loop = loop
             self._watchdog = Watchdog(loop)
         elif state.loop is not loop:
+            ended = " (that loop has ended)" if state.loop.is_closed() else ""
             raise EventLoopMismatchError(
-                f"{self._name} is bound to the event loop it was first used on, and this "
-                "call runs on another one. Create the client inside the loop that uses it "
-                "(one client per loop), or use VoucherClient from threads."
+                f"{self._name} is bound to the event loop it was first used on{ended}, and "
+                "this call runs on another one. Create the client inside the loop that uses "
+                "it (one client per loop), or use VoucherClient from threads."
             )
         if state.session is None:
             state.session = self._new_session()
@@ -219,23 +234,40 @@ class Transport:
         return session
 
     async def aclose(self) -> None:
-        """Close the session if this transport created it; idempotent."""
+        """Close the session if this transport created it; idempotent.
+
+        Never raises because the loop the client was used on has ended: its session was
+        closed then (see :mod:`._loop_end`), or, when that loop was closed without
+        ``shutdown_asyncgens()``, cannot be closed any more and is dropped with a
+        ``ResourceWarning``. When that loop is still running (in another thread), the
+        session is closed there. Only a loop that is alive but idle, which could still
+        close it, is refused: run ``aclose()`` on it.
+        """
         if self._closed:
             return
         state = self._state
         session = state.session
+        home = state.loop
         if session is not None and state.owned and not session.closed:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:  # pragma: no cover - aclose is a coroutine
-                loop = None
-            if state.loop is not None and state.loop is not loop:
+            here = asyncio.get_running_loop()
+            if home is None or home is here:
+                await session.close()
+            elif home.is_closed():
+                _dropped_after_its_loop(self._name)
+            elif home.is_running():
+                guard = self._loop_end
+                closing = guard.aclose() if guard is not None else session.close()
+                await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(closing, home))
+                self._loop_end = None
+            else:
                 raise EventLoopMismatchError(
-                    f"{self._name} must be closed on the event loop it was used on"
-                    + (" (that loop is already closed)" if state.loop.is_closed() else "")
-                    + ". Close it before its loop ends, e.g. with `async with`."
+                    f"{self._name} must be closed on the event loop it was used on, which "
+                    "is idle; run aclose() on it (e.g. loop.run_until_complete(client."
+                    "aclose())), or close the client before leaving it, with `async with`."
                 )
-            await session.close()
+        if self._loop_end is not None and home is asyncio.get_running_loop():
+            await self._loop_end.aclose()
+        self._loop_end = None  # on an ended loop it was closed there, or goes with it
         self._closed = True
         state.session = None
         self._finalizer.detach()
@@ -249,6 +281,8 @@ class Transport:
         when a state-changing call may have taken effect without an answer.
         """
         session = self._session()
+        if self._loop_end is None and self._state.owned:
+            self._loop_end = await start_guard(self._state)
         loop = asyncio.get_running_loop()
         policy = self._policy
         deadline = loop.time() + policy.deadline
