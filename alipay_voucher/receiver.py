@@ -36,7 +36,7 @@ from .notify import MAX_BODY, SUCCESS, Notification, NotificationHub, parse_noti
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from .sync import _LoopThread
+    from .sync import LoopThread
 
 __all__ = ["NotificationReceiver", "Reply", "aiohttp_handler"]
 
@@ -92,7 +92,7 @@ class NotificationReceiver:
         self.dedupe: DedupeStore = dedupe if dedupe is not None else MemoryDedupeStore()
         self.max_age = max_age
         self.hub = hub
-        self._runner: _LoopThread | None = None
+        self._runner: LoopThread | None = None
 
     async def handle(self, body: bytes) -> Reply:
         """Handle one raw request body on the running event loop."""
@@ -199,11 +199,11 @@ class NotificationReceiver:
         except DedupeStoreError as exc:
             _log.error("could not release a claim (it expires after its lease): %s", exc)
 
-    def _blocking_runner(self) -> _LoopThread:
+    def _blocking_runner(self) -> LoopThread:
         if self._runner is None:
-            from .sync import _LoopThread
+            from .sync import LoopThread
 
-            self._runner = _LoopThread("NotificationReceiver")
+            self._runner = LoopThread("NotificationReceiver")
         return self._runner
 
 

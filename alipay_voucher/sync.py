@@ -50,8 +50,11 @@ _REENTRANT = (
 )
 
 
-class _LoopThread:
+class LoopThread:
     """One event loop, run forever by one daemon thread, started on first use.
+
+    The blocking facades run their coroutines on one: this client, and the
+    :class:`~alipay_voucher.receiver.NotificationReceiver`'s blocking methods.
 
     The thread object (not its id, which the OS may reuse) tells whether a caller is
     the loop's own thread: such a caller (a hook) is refused, since it would wait for
@@ -197,7 +200,7 @@ def _serve(loop: asyncio.AbstractEventLoop) -> None:
         loop.close()
 
 
-def _abandoned(name: str, runner: _LoopThread, final: Callable[[], Any]) -> None:
+def _abandoned(name: str, runner: LoopThread, final: Callable[[], Any]) -> None:
     # Nobody can call the client any more, so nothing is in progress: close the session
     # on the loop and let the thread end, and say that close() was forgotten.
     if runner.running and not runner.closing:
@@ -337,7 +340,7 @@ class VoucherClient:
             config, retry=retry, hooks=hooks, sign_in_thread=sign_in_thread
         )
         name = f"VoucherClient(app_id={config.app_id!r}) at {id(self):#x}"
-        self._runner = _LoopThread(name)
+        self._runner = LoopThread(name)
         self._finalizer = weakref.finalize(
             self, _abandoned, name, self._runner, self._async_client.aclose
         )

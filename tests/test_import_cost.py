@@ -80,6 +80,13 @@ def test_a_model_comes_with_the_module_of_its_operation_only() -> None:
     assert generated_modules(loaded) == {"_generated_index", "_generated_enums", "_generated_send"}
 
 
+def test_a_create_model_comes_with_its_module_and_the_shared_one() -> None:
+    code = "from alipay_voucher.models import VoucherCreateRequest"
+    loaded = loaded_after(code, "alipay_voucher")
+    expected = {"_generated_index", "_generated_enums", "_generated_create", "_generated_shared"}
+    assert generated_modules(loaded) == expected
+
+
 def test_a_send_call_loads_the_send_models_only() -> None:
     code = """
 import datetime as dt

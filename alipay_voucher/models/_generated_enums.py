@@ -483,241 +483,239 @@ class VoucherType(OpenEnum):
 # ------------------------------ converters (named, so type checkers see what a field accepts)
 
 
-def _datetime_publish_end_time(value: DateTimeInput) -> datetime | str | Unset | None:
+def datetime_publish_end_time(value: DateTimeInput) -> datetime | str | Unset | None:
     return coerce_datetime(value, "publish_end_time")
 
 
-def _datetime_publish_start_time(value: DateTimeInput) -> datetime | str | Unset | None:
+def datetime_publish_start_time(value: DateTimeInput) -> datetime | str | Unset | None:
     return coerce_datetime(value, "publish_start_time")
 
 
-def _datetime_valid_begin_time(value: DateTimeInput) -> datetime | str | Unset | None:
+def datetime_valid_begin_time(value: DateTimeInput) -> datetime | str | Unset | None:
     return coerce_datetime(value, "valid_begin_time")
 
 
-def _datetime_valid_end_time(value: DateTimeInput) -> datetime | str | Unset | None:
+def datetime_valid_end_time(value: DateTimeInput) -> datetime | str | Unset | None:
     return coerce_datetime(value, "valid_end_time")
 
 
-def _error_links(
+def error_links(
     value: str | Sequence[Mapping[str, Any]] | Unset | None,
 ) -> str | list[Mapping[str, Any]] | Unset | None:
     return coerce_error_links(value)
 
 
-def _json_string_list(value: str | Sequence[str] | Unset | None) -> str | Unset | None:
+def json_string_list(value: str | Sequence[str] | Unset | None) -> str | Unset | None:
     return coerce_json_string_list(value)
 
 
-def _money_amount(value: MoneyInput) -> Decimal | Unset | None:
+def money_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "amount")
 
 
-def _money_ceiling_amount(value: MoneyInput) -> Decimal | Unset | None:
+def money_ceiling_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "ceiling_amount")
 
 
-def _money_floor_amount(value: MoneyInput) -> Decimal | Unset | None:
+def money_floor_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "floor_amount")
 
 
-def _money_origin_amount(value: MoneyInput) -> Decimal | Unset | None:
+def money_origin_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "origin_amount")
 
 
-def _money_sale_amount(value: MoneyInput) -> Decimal | Unset | None:
+def money_sale_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "sale_amount")
 
 
-def _money_special_amount(value: MoneyInput) -> Decimal | Unset | None:
+def money_special_amount(value: MoneyInput) -> Decimal | Unset | None:
     return coerce_money(value, "special_amount")
 
 
-def _to_activity_status(
-    value: ActivityStatus | str | Unset | None,
-) -> ActivityStatus | Unset | None:
+def to_activity_status(value: ActivityStatus | str | Unset | None) -> ActivityStatus | Unset | None:
     return coerce_enum(ActivityStatus, value)
 
 
-def _to_audit_result(value: AuditResult | str | Unset | None) -> AuditResult | Unset | None:
+def to_audit_result(value: AuditResult | str | Unset | None) -> AuditResult | Unset | None:
     return coerce_enum(AuditResult, value)
 
 
-def _to_audit_type(value: AuditType | str | Unset | None) -> AuditType | Unset | None:
+def to_audit_type(value: AuditType | str | Unset | None) -> AuditType | Unset | None:
     return coerce_enum(AuditType, value)
 
 
-def _to_budget_type(value: BudgetType | str | Unset | None) -> BudgetType | Unset | None:
+def to_budget_type(value: BudgetType | str | Unset | None) -> BudgetType | Unset | None:
     return coerce_enum(BudgetType, value)
 
 
-def _to_business_type(value: BusinessType | str | Unset | None) -> BusinessType | Unset | None:
+def to_business_type(value: BusinessType | str | Unset | None) -> BusinessType | Unset | None:
     return coerce_enum(BusinessType, value)
 
 
-def _to_code_mode(value: CodeMode | str | Unset | None) -> CodeMode | Unset | None:
+def to_code_mode(value: CodeMode | str | Unset | None) -> CodeMode | Unset | None:
     return coerce_enum(CodeMode, value)
 
 
-def _to_common_error_code(
+def to_common_error_code(
     value: CommonErrorCode | str | Unset | None,
 ) -> CommonErrorCode | Unset | None:
     return coerce_enum(CommonErrorCode, value)
 
 
-def _to_directional_type(
+def to_directional_type(
     value: DirectionalType | str | Unset | None,
 ) -> DirectionalType | Unset | None:
     return coerce_enum(DirectionalType, value)
 
 
-def _to_end_time_type(value: EndTimeType | str | Unset | None) -> EndTimeType | Unset | None:
+def to_end_time_type(value: EndTimeType | str | Unset | None) -> EndTimeType | Unset | None:
     return coerce_enum(EndTimeType, value)
 
 
-def _to_exchange_biz_type(
+def to_exchange_biz_type(
     value: ExchangeBizType | str | Unset | None,
 ) -> ExchangeBizType | Unset | None:
     return coerce_enum(ExchangeBizType, value)
 
 
-def _to_limit_period_type(
+def to_limit_period_type(
     value: LimitPeriodType | str | Unset | None,
 ) -> LimitPeriodType | Unset | None:
     return coerce_enum(LimitPeriodType, value)
 
 
-def _to_merchant_access_mode(
+def to_merchant_access_mode(
     value: MerchantAccessMode | str | Unset | None,
 ) -> MerchantAccessMode | Unset | None:
     return coerce_enum(MerchantAccessMode, value)
 
 
-def _to_merchant_id_type(
+def to_merchant_id_type(
     value: MerchantIdType | str | Unset | None,
 ) -> MerchantIdType | Unset | None:
     return coerce_enum(MerchantIdType, value)
 
 
-def _to_recharge_type(value: RechargeType | str | Unset | None) -> RechargeType | Unset | None:
+def to_recharge_type(value: RechargeType | str | Unset | None) -> RechargeType | Unset | None:
     return coerce_enum(RechargeType, value)
 
 
-def _to_time_rule_type(value: TimeRuleType | str | Unset | None) -> TimeRuleType | Unset | None:
+def to_time_rule_type(value: TimeRuleType | str | Unset | None) -> TimeRuleType | Unset | None:
     return coerce_enum(TimeRuleType, value)
 
 
-def _to_use_guide_mode_list(
+def to_use_guide_mode_list(
     value: Sequence[UseGuideMode | str] | Unset | None,
 ) -> list[UseGuideMode] | Unset | None:
     return coerce_enum_list(UseGuideMode, value)
 
 
-def _to_use_mode(value: UseMode | str | Unset | None) -> UseMode | Unset | None:
+def to_use_mode(value: UseMode | str | Unset | None) -> UseMode | Unset | None:
     return coerce_enum(UseMode, value)
 
 
-def _to_valid_days_relative_type(
+def to_valid_days_relative_type(
     value: ValidDaysRelativeType | str | Unset | None,
 ) -> ValidDaysRelativeType | Unset | None:
     return coerce_enum(ValidDaysRelativeType, value)
 
 
-def _to_valid_period_type(
+def to_valid_period_type(
     value: ValidPeriodType | str | Unset | None,
 ) -> ValidPeriodType | Unset | None:
     return coerce_enum(ValidPeriodType, value)
 
 
-def _to_voucher_append_error_code(
+def to_voucher_append_error_code(
     value: VoucherAppendErrorCode | str | Unset | None,
 ) -> VoucherAppendErrorCode | Unset | None:
     return coerce_enum(VoucherAppendErrorCode, value)
 
 
-def _to_voucher_append_error_code_or_common(
+def to_voucher_append_error_code_or_common(
     value: VoucherAppendErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherAppendErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherAppendErrorCode, CommonErrorCode, value)
 
 
-def _to_voucher_create_error_code(
+def to_voucher_create_error_code(
     value: VoucherCreateErrorCode | str | Unset | None,
 ) -> VoucherCreateErrorCode | Unset | None:
     return coerce_enum(VoucherCreateErrorCode, value)
 
 
-def _to_voucher_create_error_code_or_common(
+def to_voucher_create_error_code_or_common(
     value: VoucherCreateErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherCreateErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherCreateErrorCode, CommonErrorCode, value)
 
 
-def _to_voucher_modify_error_code(
+def to_voucher_modify_error_code(
     value: VoucherModifyErrorCode | str | Unset | None,
 ) -> VoucherModifyErrorCode | Unset | None:
     return coerce_enum(VoucherModifyErrorCode, value)
 
 
-def _to_voucher_modify_error_code_or_common(
+def to_voucher_modify_error_code_or_common(
     value: VoucherModifyErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherModifyErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherModifyErrorCode, CommonErrorCode, value)
 
 
-def _to_voucher_publish_error_code(
+def to_voucher_publish_error_code(
     value: VoucherPublishErrorCode | str | Unset | None,
 ) -> VoucherPublishErrorCode | Unset | None:
     return coerce_enum(VoucherPublishErrorCode, value)
 
 
-def _to_voucher_publish_error_code_or_common(
+def to_voucher_publish_error_code_or_common(
     value: VoucherPublishErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherPublishErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherPublishErrorCode, CommonErrorCode, value)
 
 
-def _to_voucher_query_error_code(
+def to_voucher_query_error_code(
     value: VoucherQueryErrorCode | str | Unset | None,
 ) -> VoucherQueryErrorCode | Unset | None:
     return coerce_enum(VoucherQueryErrorCode, value)
 
 
-def _to_voucher_query_error_code_or_common(
+def to_voucher_query_error_code_or_common(
     value: VoucherQueryErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherQueryErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherQueryErrorCode, CommonErrorCode, value)
 
 
-def _to_voucher_send_error_code(
+def to_voucher_send_error_code(
     value: VoucherSendErrorCode | str | Unset | None,
 ) -> VoucherSendErrorCode | Unset | None:
     return coerce_enum(VoucherSendErrorCode, value)
 
 
-def _to_voucher_send_error_code_or_common(
+def to_voucher_send_error_code_or_common(
     value: VoucherSendErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherSendErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherSendErrorCode, CommonErrorCode, value)
 
 
-def _to_voucher_send_mode(
+def to_voucher_send_mode(
     value: VoucherSendMode | str | Unset | None,
 ) -> VoucherSendMode | Unset | None:
     return coerce_enum(VoucherSendMode, value)
 
 
-def _to_voucher_stop_error_code(
+def to_voucher_stop_error_code(
     value: VoucherStopErrorCode | str | Unset | None,
 ) -> VoucherStopErrorCode | Unset | None:
     return coerce_enum(VoucherStopErrorCode, value)
 
 
-def _to_voucher_stop_error_code_or_common(
+def to_voucher_stop_error_code_or_common(
     value: VoucherStopErrorCode | CommonErrorCode | str | Unset | None,
 ) -> VoucherStopErrorCode | CommonErrorCode | Unset | None:
     return coerce_either_enum(VoucherStopErrorCode, CommonErrorCode, value)
 
 
-def _to_voucher_type(value: VoucherType | str | Unset | None) -> VoucherType | Unset | None:
+def to_voucher_type(value: VoucherType | str | Unset | None) -> VoucherType | Unset | None:
     return coerce_enum(VoucherType, value)
