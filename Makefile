@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-long test-compat demo sandbox bench lint typecheck clean
+.PHONY: test test-long test-compat demo sandbox bench lint typecheck dist clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_throughput.py
 	$(BIN)/python benchmarks/bench_notify.py
 	$(BIN)/python benchmarks/bench_campaign.py
+
+# The wheel and sdist users install (the wheel built from the sdist, so the sdist is
+# proven complete), then checked as PyPI would render and accept them.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
+	$(BIN)/twine check --strict dist/*
 
 clean:
 	rm -rf $(VENV) .venv-3.10 .venv-3.13 build dist *.egg-info
