@@ -35,6 +35,7 @@ from ._hooks import Hooks, RequestEvent, ResponseEvent
 from ._logging import redact
 from ._operation import Operation
 from ._outcome import untrusted_write
+from ._ratelimit import Quota
 from ._retry import failure_from_api_error
 from .batch import Journal, Recipient, SendOutcome, send_many
 from .config import AlipayConfig, RetryPolicy
@@ -85,6 +86,7 @@ __all__ = [
 ]
 
 _R = TypeVar("_R", bound="ResponseModel")
+_C = TypeVar("_C", bound="AsyncVoucherClient")
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -144,14 +146,22 @@ class AsyncVoucherClient:
             no longer blocks the loop while it waits. Each attempt is still signed
             afresh. Off by default: the hand-off costs CPU of its own, so it pays only
             with a spare core or a signer that waits.
+        rate: At most this many requests start in any one-second window, across all
+            calls of this client and of its :meth:`with_options` copies (retries
+            count: Alipay counts them). Set it to the app's QPS quota; ``None`` (the
+            default) for no limit.
+        max_concurrency: At most this many requests in flight at once, across all calls
+            of this client and of its copies; ``None`` for no limit.
 
     Every operation takes these keyword options:
 
-    * ``app_auth_token``: call on behalf of a merchant that authorised your app;
+    * ``app_auth_token``: call on behalf of a merchant that authorised your app
+      (default: the one given to :meth:`with_options`, if any);
     * ``request_id``: the ``alipay-request-id`` of the first attempt (retries get
       fresh ones, each logged);
-    * ``timeout``: seconds one attempt may take (default ``config.timeout``); the
-      retry policy's ``deadline`` bounds all attempts together;
+    * ``timeout``: seconds one attempt may take (default: the one given to
+      :meth:`with_options`, else ``config.timeout``); the retry policy's
+      ``deadline`` bounds all attempts together;
     * ``encrypt``: AES-encrypt this call's body (default ``config.encrypt``).
     """
 
@@ -163,6 +173,8 @@ class AsyncVoucherClient:
         session: aiohttp.ClientSession | None = None,
         hooks: Hooks | None = None,
         sign_in_thread: bool = False,
+        rate: float | None = None,
+        max_concurrency: int | None = None,
     ) -> None:
         if not isinstance(config, AlipayConfig):
             raise ConfigurationError(
@@ -177,7 +189,12 @@ class AsyncVoucherClient:
             hooks=hooks,
             name=f"{type(self).__name__}(app_id={config.app_id!r}) at {id(self):#x}",
             sign_in_thread=sign_in_thread,
+            quota=Quota(rate, max_concurrency),
         )
+        self._timeout: float | None = None
+        """The per-attempt timeout of calls that give none (None: ``config.timeout``)."""
+        self._app_auth_token: str | None = None
+        """The token of calls that give none (see :meth:`with_options`)."""
 
     @property
     def config(self) -> AlipayConfig:
@@ -189,8 +206,63 @@ class AsyncVoucherClient:
         return self._transport.retry_policy
 
     @property
+    def rate(self) -> float | None:
+        """Request starts allowed in any one-second window (shared with the copies)."""
+        quota = self._transport.quota
+        return quota.rate if quota is not None else None
+
+    @property
+    def max_concurrency(self) -> int | None:
+        """Requests allowed in flight at once (shared with the copies)."""
+        quota = self._transport.quota
+        return quota.max_concurrency if quota is not None else None
+
+    @property
     def closed(self) -> bool:
         return self._transport.closed
+
+    def with_options(
+        self: _C,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        app_auth_token: str | None = None,
+    ) -> _C:
+        """A copy of this client whose calls default to other options.
+
+        The copy shares this client's connection pool, event loop, hooks and quota
+        (``rate``, ``max_concurrency``), so making one per request costs next to
+        nothing::
+
+            merchant = client.with_options(app_auth_token=token, timeout=3)
+            await merchant.send(...)
+
+        ``timeout`` is the per-attempt timeout of calls that give none, ``retry`` the
+        retry policy, ``app_auth_token`` the token of calls that give none; an option
+        left out (``None``) keeps this client's. Closing the copy does not close this
+        client; closing this client ends the copy too (its calls raise
+        :class:`ClientClosedError`).
+        """
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0
+        ):
+            raise RequestValidationError(
+                f"timeout must be a positive number of seconds, got {timeout!r}", field="timeout"
+            )
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise ConfigurationError(
+                f"retry must be a RetryPolicy (RetryPolicy(...) or RetryPolicy.disabled()), "
+                f"got {type(retry).__name__}."
+            )
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        name = f"{type(self).__name__}(app_id={self._config.app_id!r}) at {id(copy):#x}"
+        copy._transport = self._transport.derive(retry=retry, name=name)
+        if timeout is not None:
+            copy._timeout = float(timeout)
+        if app_auth_token is not None:
+            copy._app_auth_token = app_auth_token or None
+        return copy
 
     def __repr__(self) -> str:
         return (
@@ -497,7 +569,10 @@ class AsyncVoucherClient:
                 op, request.value, app_auth_token.value, request_id, timeout, encrypt
             )
         except AlipayError as error:
-            raise scrubbed(error, secrets=(app_auth_token.value,)) from error.__cause__
+            # (no local: tracebacks that capture locals would print the token)
+            raise scrubbed(
+                error, secrets=(app_auth_token.value, self._app_auth_token)
+            ) from error.__cause__
         answer = await self._transport.execute(call)
         try:
             return self._result(op, call, answer)
@@ -591,7 +666,10 @@ class AsyncVoucherClient:
                 encrypt,
             )
         except AlipayError as error:
-            raise scrubbed(error, secrets=(app_auth_token.value,)) from error.__cause__
+            # (no local: tracebacks that capture locals would print the token)
+            raise scrubbed(
+                error, secrets=(app_auth_token.value, self._app_auth_token)
+            ) from error.__cause__
         answer = await self._transport.execute(call)
         return GenericResponse(
             payload=answer.payload,
@@ -650,10 +728,14 @@ class AsyncVoucherClient:
         mutating: bool,
         out_biz_no: str | None,
     ) -> Call:
-        if timeout is not None and not timeout > 0:
+        if timeout is None:
+            timeout = self._timeout
+        elif not timeout > 0:
             raise RequestValidationError(
                 f"timeout must be a positive number of seconds, got {timeout!r}"
             )
+        if not app_auth_token:
+            app_auth_token = self._app_auth_token
         body = protocol.prepare_body(self._config, payload, encrypt=encrypt)
         return Call(
             method=method,

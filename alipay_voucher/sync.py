@@ -335,13 +335,23 @@ class VoucherClient:
         retry: RetryPolicy | None = None,
         hooks: Hooks | None = None,
         sign_in_thread: bool = False,
+        rate: float | None = None,
+        max_concurrency: int | None = None,
     ) -> None:
         self._async_client = self._async_class(
-            config, retry=retry, hooks=hooks, sign_in_thread=sign_in_thread
+            config,
+            retry=retry,
+            hooks=hooks,
+            sign_in_thread=sign_in_thread,
+            rate=rate,
+            max_concurrency=max_concurrency,
         )
         name = f"VoucherClient(app_id={config.app_id!r}) at {id(self):#x}"
         self._runner = LoopThread(name)
-        self._finalizer = weakref.finalize(
+        self._origin: VoucherClient | None = None
+        """The client a :meth:`with_options` copy was made from (held: its finalizer
+        would otherwise stop the loop under the copy)."""
+        self._finalizer: weakref.finalize[Any, Any] | None = weakref.finalize(
             self, _abandoned, name, self._runner, self._async_client.aclose
         )
 
@@ -354,8 +364,38 @@ class VoucherClient:
         return self._async_client.retry_policy
 
     @property
+    def rate(self) -> float | None:
+        return self._async_client.rate
+
+    @property
+    def max_concurrency(self) -> int | None:
+        return self._async_client.max_concurrency
+
+    @property
     def closed(self) -> bool:
-        return self._runner.closing
+        return self._runner.closing or self._async_client.closed
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        app_auth_token: str | None = None,
+    ) -> VoucherClient:
+        """A copy whose calls default to other options, sharing this client's loop
+        thread, connections and quota; see :meth:`AsyncVoucherClient.with_options`.
+
+        Closing the copy does not close this client; closing this client ends the
+        copy too (its calls raise :class:`ClientClosedError`).
+        """
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy._async_client = self._async_client.with_options(
+            timeout=timeout, retry=retry, app_auth_token=app_auth_token
+        )
+        copy._origin = self._origin or self
+        copy._finalizer = None
+        return copy
 
     def __repr__(self) -> str:
         config = self.config
@@ -379,10 +419,14 @@ class VoucherClient:
         """Close the session on the client's loop, end calls still in progress (they
         raise :class:`ClientClosedError`), stop the loop and join its thread;
         idempotent. Safe from any thread, except from a hook of this client."""
+        if self._origin is not None:
+            # A copy owns nothing: it only stops taking calls.
+            self._async_client._transport.detach()
+            return
         try:
             self._runner.close(self._async_client.aclose)
         finally:
-            if self._runner.closing:
+            if self._runner.closing and self._finalizer is not None:
                 self._finalizer.detach()
 
     # ----------------------------------------------------------------- operations

@@ -31,6 +31,7 @@ from ._hidden import scrubbed
 from ._hooks import Hooks
 from ._logging import debug_signing_enabled, logger, redact
 from ._loop_end import LoopEndGuard, start_guard
+from ._ratelimit import Quota
 from ._report import Attempt, log_attempt, log_signed, request_event, response_event
 from ._retry import (
     Call,
@@ -71,14 +72,21 @@ __all__ = [
 
 
 class _SessionState:
-    """What the finalizer may look at; it must not reference the transport itself."""
+    """What a transport and its copies share (see :meth:`Transport.derive`), and what
+    the finalizer may look at; it must not reference a transport itself."""
 
-    __slots__ = ("__weakref__", "loop", "owned", "session")
+    __slots__ = ("__weakref__", "closed", "loop", "loop_end", "owned", "session", "watchdog")
 
     def __init__(self, session: aiohttp.ClientSession | None) -> None:
         self.session = session
         self.owned = session is None
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.watchdog: Watchdog | None = None
+        """Bounds each attempt; made on the loop of the first call (see _session)."""
+        self.loop_end: LoopEndGuard | None = None
+        """Closes the owned session when its loop ends (see _loop_end); made with it."""
+        self.closed = False
+        """The transport that made the session is closed, and so are its copies."""
 
 
 def _warn_unclosed(name: str, state: _SessionState) -> None:
@@ -145,6 +153,8 @@ class Transport:
     ``session`` is an aiohttp session owned by the caller: it is used as is (its
     connector, proxy and TLS settings apply) and never closed here. With
     ``sign_in_thread`` every attempt is signed in the event loop's default executor.
+    ``quota`` bounds the request starts per second and the requests in flight of every
+    call made through this transport and its copies.
     """
 
     def __init__(
@@ -156,6 +166,7 @@ class Transport:
         hooks: Hooks | None = None,
         name: str = "alipay_voucher client",
         sign_in_thread: bool = False,
+        quota: Quota | None = None,
     ) -> None:
         self._config = config
         self._sign_in_thread = sign_in_thread
@@ -163,13 +174,12 @@ class Transport:
         self._hooks = hooks if hooks is not None else Hooks()
         self._debug_signing = debug_signing_enabled()
         self._state = _SessionState(session)
+        self._quota = quota if quota else None
         self._closed = False
         self._name = name
+        self._origin: Transport | None = None
+        """The transport this one was derived from; None for the one that owns the session."""
         self._finalizer = weakref.finalize(self, _warn_unclosed, name, self._state)
-        self._watchdog: Watchdog | None = None
-        self._loop_end: LoopEndGuard | None = None
-        """Closes the owned session when its loop ends (see _loop_end); made with it."""
-        """Bounds each attempt; made on the loop of the first call (see _session)."""
         self._connect_limits: dict[float, aiohttp.ClientTimeout] = {}
         # Seams for tests; production code never changes them.
         self._sleep: Callable[[float], Any] = asyncio.sleep
@@ -184,19 +194,43 @@ class Transport:
         return self._policy
 
     @property
+    def quota(self) -> Quota | None:
+        return self._quota
+
+    @property
     def closed(self) -> bool:
-        return self._closed
+        return self._closed or self._state.closed
 
     # ----------------------------------------------------------------- lifecycle
 
+    def derive(self, *, retry: RetryPolicy | None = None, name: str) -> Transport:
+        """A transport with its own retry policy that shares this one's session, loop,
+        watchdog and quota. Closing it closes nothing shared; once the transport that
+        owns the session is closed, it refuses calls too."""
+        copy = Transport.__new__(Transport)
+        copy.__dict__.update(self.__dict__)
+        copy._policy = retry if retry is not None else self._policy
+        copy._closed = False
+        copy._name = name
+        # Held, so the owner's finalizer (the unclosed-session warning) waits for its copies.
+        copy._origin = self._origin or self
+        copy._connect_limits = {}
+        return copy
+
     def _session(self) -> aiohttp.ClientSession:
+        state = self._state
         if self._closed:
             raise ClientClosedError(f"{self._name} is closed; create a new client.")
+        if state.closed:
+            assert self._origin is not None  # only a copy outlives its owner's close
+            raise ClientClosedError(
+                f"{self._name} was made by with_options() from {self._origin._name}, which "
+                "is closed; copies share its connections, so make a new client."
+            )
         loop = asyncio.get_running_loop()
-        state = self._state
         if state.loop is None:
             state.loop = loop
-            self._watchdog = Watchdog(loop)
+            state.watchdog = Watchdog(loop)
         elif state.loop is not loop:
             ended = " (that loop has ended)" if state.loop.is_closed() else ""
             raise EventLoopMismatchError(
@@ -233,6 +267,13 @@ class Transport:
             session._retry_connection = False
         return session
 
+    def detach(self) -> None:
+        """Stop taking calls, closing nothing shared: how a copy made by :meth:`derive`
+        is closed (the one that owns the session closes with :meth:`aclose`)."""
+        if self._origin is None:
+            raise RuntimeError("detach() is for a derived transport; close this one with aclose()")
+        self._closed = True
+
     async def aclose(self) -> None:
         """Close the session if this transport created it; idempotent.
 
@@ -242,8 +283,13 @@ class Transport:
         ``ResourceWarning``. When that loop is still running (in another thread), the
         session is closed there. Only a loop that is alive but idle, which could still
         close it, is refused: run ``aclose()`` on it.
+
+        A copy made by :meth:`derive` only stops taking calls.
         """
         if self._closed:
+            return
+        if self._origin is not None:
+            self.detach()
             return
         state = self._state
         session = state.session
@@ -255,20 +301,21 @@ class Transport:
             elif home.is_closed():
                 _dropped_after_its_loop(self._name)
             elif home.is_running():
-                guard = self._loop_end
+                guard = state.loop_end
                 closing = guard.aclose() if guard is not None else session.close()
                 await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(closing, home))
-                self._loop_end = None
+                state.loop_end = None
             else:
                 raise EventLoopMismatchError(
                     f"{self._name} must be closed on the event loop it was used on, which "
                     "is idle; run aclose() on it (e.g. loop.run_until_complete(client."
                     "aclose())), or close the client before leaving it, with `async with`."
                 )
-        if self._loop_end is not None and home is asyncio.get_running_loop():
-            await self._loop_end.aclose()
-        self._loop_end = None  # on an ended loop it was closed there, or goes with it
+        if state.loop_end is not None and home is asyncio.get_running_loop():
+            await state.loop_end.aclose()
+        state.loop_end = None  # on an ended loop it was closed there, or goes with it
         self._closed = True
+        state.closed = True
         state.session = None
         self._finalizer.detach()
 
@@ -281,36 +328,30 @@ class Transport:
         when a state-changing call may have taken effect without an answer.
         """
         session = self._session()
-        if self._loop_end is None and self._state.owned:
-            self._loop_end = await start_guard(self._state)
+        if self._state.loop_end is None and self._state.owned:
+            self._state.loop_end = await start_guard(self._state)
         loop = asyncio.get_running_loop()
         policy = self._policy
+        quota = self._quota
         deadline = loop.time() + policy.deadline
         nominal = call.timeout if call.timeout is not None else self._config.timeout
         maybe_request_id: str | None = None
         attempt = 0
         while True:
             attempt += 1
-            # The caller's id goes on the first attempt; otherwise the signer makes one.
-            request_id = call.request_id if attempt == 1 else None
-            if self._sign_in_thread:
-                # The signer runs in the loop's default executor: cryptography releases
-                # the GIL while signing, and a KMS/HSM signer may block on I/O.
-                prepared = await loop.run_in_executor(None, self._sign, call, request_id)
+            if quota is None:
+                prepared, outcome, latency = await self._try(
+                    session, call, attempt, deadline, nominal
+                )
             else:
-                prepared = self._sign(call, request_id)
-            remaining = deadline - loop.time()
-            timeout = max(min(nominal, remaining), 0.001)
-            if self._debug_signing and logger.isEnabledFor(logging.DEBUG):
-                log_signed(call, prepared)
-            if self._hooks.on_request:
-                await self._hooks.request(request_event(call, prepared, attempt))
-
-            started = loop.time()
-            outcome = await self._attempt(
-                session, call, prepared, timeout, deadline_bound=remaining < nominal
-            )
-            latency = loop.time() - started
+                queued = loop.time()
+                async with quota.slot():
+                    if attempt == 1:
+                        # Waiting in the client's own queue is not time spent at Alipay.
+                        deadline += loop.time() - queued
+                    prepared, outcome, latency = await self._try(
+                        session, call, attempt, deadline, nominal
+                    )
 
             if isinstance(outcome, protocol.VerifiedResponse):
                 record = Attempt(call, prepared, attempt, latency, answer=outcome)
@@ -340,6 +381,37 @@ class Transport:
             if delay is None:
                 raise final_error(failure, call, attempt, maybe_request_id)
             await self._sleep(delay)
+
+    async def _try(
+        self,
+        session: aiohttp.ClientSession,
+        call: Call,
+        attempt: int,
+        deadline: float,
+        nominal: float,
+    ) -> tuple[protocol.PreparedRequest, protocol.VerifiedResponse | Failure, float]:
+        """One attempt: signed afresh, announced to the hooks, sent and read; with the
+        seconds it took from sending to the end of the answer."""
+        loop = asyncio.get_running_loop()
+        # The caller's id goes on the first attempt; otherwise the signer makes one.
+        request_id = call.request_id if attempt == 1 else None
+        if self._sign_in_thread:
+            # The signer runs in the loop's default executor: cryptography releases
+            # the GIL while signing, and a KMS/HSM signer may block on I/O.
+            prepared = await loop.run_in_executor(None, self._sign, call, request_id)
+        else:
+            prepared = self._sign(call, request_id)
+        remaining = deadline - loop.time()
+        timeout = max(min(nominal, remaining), 0.001)
+        if self._debug_signing and logger.isEnabledFor(logging.DEBUG):
+            log_signed(call, prepared)
+        if self._hooks.on_request:
+            await self._hooks.request(request_event(call, prepared, attempt))
+        started = loop.time()
+        outcome = await self._attempt(
+            session, call, prepared, timeout, deadline_bound=remaining < nominal
+        )
+        return prepared, outcome, loop.time() - started
 
     def _sign(self, call: Call, request_id: str | None) -> protocol.PreparedRequest:
         return protocol.sign_request(
@@ -395,7 +467,7 @@ class Transport:
         deadline_bound: bool,
     ) -> _Answer:
         config = self._config
-        if self._closed or session.closed:
+        if self._closed or self._state.closed or session.closed:
             # aclose() ran while this call was between attempts. Nothing is sent; the
             # call ends here, as "outcome unknown" if an earlier attempt may have landed.
             raise _Failed(
@@ -418,7 +490,7 @@ class Transport:
         # attempt's expiry is ambiguous and would make a write "outcome unknown").
         limits = self._connect_limit(min(config.connect_timeout, timeout * 0.9))
         task = asyncio.current_task()
-        watchdog = self._watchdog
+        watchdog = self._state.watchdog
         # _session() made the watchdog; asyncio (and aiohttp's own timers) run us in a task
         assert task is not None and watchdog is not None
         guard = watchdog.start(timeout, task)
