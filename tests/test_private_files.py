@@ -63,6 +63,7 @@ def test_the_sandbox_credentials_are_private(sandbox_thread: SandboxThread, tmp_
             "app_cert.crt",
             "alipay_cert.crt",
             "alipay_root_cert.crt",
+            "sandbox_alipay_private_key.pem",  # the sandbox's own key, kept for a restart
             "settings.json",
         )
     }

@@ -19,7 +19,20 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--credentials-dir",
         type=Path,
-        help="write keys, certificates and settings.json here for other clients",
+        help="keep keys, certificates and settings.json here for other clients: reused "
+        "when already there (the same app, keys and AES key after a restart), made otherwise",
+    )
+    parser.add_argument(
+        "--fresh-credentials",
+        action="store_true",
+        help="make new credentials even if --credentials-dir already holds some",
+    )
+    parser.add_argument(
+        "--state",
+        type=Path,
+        metavar="FILE",
+        help="keep activities, vouchers and messages in this SQLite file across restarts "
+        "(default: in memory, gone when the sandbox stops)",
     )
     parser.add_argument("--notify-url", help="where to POST the activity messages")
     parser.add_argument("--app-id", help="the app id the sandbox serves")
@@ -30,9 +43,12 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     import errno
 
-    from ..testing._standalone import serve
+    from ..testing._standalone import CredentialsDirError, serve
+    from ..testing._state_file import StateFileError
     from ._common import UsageError
 
+    if args.fresh_credentials and args.credentials_dir is None:
+        raise UsageError("--fresh-credentials needs --credentials-dir DIR")
     try:
         return asyncio.run(
             serve(
@@ -40,10 +56,14 @@ def run(args: argparse.Namespace) -> int:
                 port=args.port,
                 out=sys.stdout,
                 credentials_dir=args.credentials_dir,
+                fresh_credentials=args.fresh_credentials,
+                state=args.state,
                 notify_url=args.notify_url,
                 app_id=args.app_id,
             )
         )
+    except (CredentialsDirError, StateFileError) as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise UsageError(

@@ -29,6 +29,7 @@ import socket
 import struct
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
@@ -49,6 +50,7 @@ from ._notifier import (
     sample_biz_content,
 )
 from ._state import Activity, VoucherBook
+from ._state_file import SavedBook, SavedOutbox, StateFile
 from .pki import SandboxPKI, make_pki
 
 __all__ = ["DEFAULT_APP_ID", "Sandbox", "SandboxThread"]
@@ -94,7 +96,9 @@ class Sandbox:
     * ``faults`` injects failures; :meth:`offline` refuses connections outright;
     * ``book`` holds the activities and vouchers; :meth:`advance_clock` moves business
       time (the issuance window), not the clock that request timestamps are checked
-      against.
+      against;
+    * ``state``, a path, keeps the book and the outbox in a SQLite file across restarts
+      (``_state_file``); messages still pending at the last stop are delivered again.
     """
 
     def __init__(
@@ -110,6 +114,7 @@ class Sandbox:
         notify_retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
         notify_timeout: float = 5.0,
         seed: int | None = None,
+        state: str | os.PathLike[str] | None = None,
     ) -> None:
         self.app_id = app_id or (pki.app_id if pki is not None else DEFAULT_APP_ID)
         self.pki = pki if pki is not None else make_pki(self.app_id)
@@ -117,8 +122,15 @@ class Sandbox:
         self.host = host
         self.port = port
         self.faults = Faults()
-        self.outbox = Outbox()
-        self.book = VoucherBook(clock=self.now, seed=seed)
+        self._state_file: StateFile | None = None
+        if state is None:
+            self.outbox = Outbox()
+            self.book = VoucherBook(clock=self.now, seed=seed)
+        else:
+            self._state_file = saved = StateFile(Path(state), app_id=self.app_id)
+            self.outbox = SavedOutbox(saved)
+            self.book = SavedBook(saved, clock=self.now, seed=seed)
+            saved.load(self.book, self.outbox)
         self.app_cert_sn = cert_sn(self.pki.app_cert)
         self.alipay_cert_sn = cert_sn(self.pki.alipay_cert)
         self.root_cert_sn = root_cert_sn(self.pki.root_bundle_pem)
@@ -169,14 +181,19 @@ class Sandbox:
         except BaseException:
             await self.close()
             raise
+        for delivery in self.outbox:
+            if delivery.state == "pending":  # cut short by the last stop: go on, as Alipay does
+                self._notifier.redeliver(delivery)
         return self
 
     async def close(self) -> None:
-        """Stop delivering messages and serving; idempotent."""
+        """Stop delivering messages and serving, and close the state file; idempotent."""
         await self._notifier.close()
         runner, self._runner, self._site = self._runner, None, None
         if runner is not None:
             await runner.cleanup()
+        if self._state_file is not None:
+            self._state_file.close()
 
     async def __aenter__(self) -> Sandbox:
         return await self.start()
