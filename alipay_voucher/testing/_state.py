@@ -42,6 +42,7 @@ __all__ = [
     "STATUS_STOPPED",
     "STATUS_WAITING",
     "Activity",
+    "Answered",
     "Event",
     "Outcome",
     "Voucher",
@@ -101,7 +102,9 @@ class Activity:
 
 
 @attrs.define
-class _Done:
+class Answered:
+    """The first successful answer to an ``out_biz_no``, and the request it answered."""
+
     fingerprint: str
     result: dict[str, Any]
 
@@ -139,7 +142,7 @@ class VoucherBook:
         self.clock = clock
         self.activities: dict[str, Activity] = {}
         self.vouchers: dict[str, Voucher] = {}
-        self._done: dict[tuple[str, str], _Done] = {}
+        self._done: dict[tuple[str, str], Answered] = {}
         self._random = random.Random(seed)
         self._serial = 0
         # One handler per writing operation of the table: a new one in the spec fails
@@ -166,7 +169,7 @@ class VoucherBook:
                 )
             return Outcome(copy.deepcopy(done.result))
         outcome = handler(body)
-        self._done[(operation, out_biz_no)] = _Done(fingerprint, copy.deepcopy(outcome.result))
+        self._done[(operation, out_biz_no)] = Answered(fingerprint, copy.deepcopy(outcome.result))
         return outcome
 
     def query(self, activity_id: str | None) -> dict[str, Any]:

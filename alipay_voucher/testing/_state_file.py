@@ -25,7 +25,7 @@ import attrs
 from ..cli._common import printable
 from ._notifier import Attempt, Delivery, Outbox
 from ._rules import period_key
-from ._state import Activity, Event, Outcome, Voucher, VoucherBook, _Done
+from ._state import Activity, Answered, Event, Outcome, Voucher, VoucherBook
 
 __all__ = ["SavedBook", "SavedOutbox", "StateFile", "StateFileError"]
 
@@ -131,7 +131,7 @@ class StateFile:
         for operation, out_biz_no, fingerprint, result in db.execute(
             "SELECT operation, out_biz_no, fingerprint, result FROM done"
         ):
-            book._done[(operation, out_biz_no)] = _Done(fingerprint, json.loads(result))
+            book._done[(operation, out_biz_no)] = Answered(fingerprint, json.loads(result))
         (serial,) = db.execute("SELECT value FROM meta WHERE key = 'serial'").fetchone()
         book._serial = int(serial)
         for params, notify_url, state, attempts in db.execute(
