@@ -328,7 +328,8 @@ class AsyncVoucherClient:
         timeout: float | None = None,
         encrypt: bool | None = None,
     ) -> VoucherSendResponse:
-        """Issue one voucher to one user (``user_id`` or ``open_id``); returns its id.
+        """Issue one voucher to one user (``user_id`` or ``open_id``); the answer carries
+        its ``voucher_id``.
 
         Give each issuance its own ``out_biz_no`` and keep it until the call succeeds:
         repeating the call with it never issues a second voucher.
@@ -348,7 +349,10 @@ class AsyncVoucherClient:
         timeout: float | None = None,
         encrypt: bool | None = None,
     ) -> VoucherModifyResponse:
-        """Change an activity (scopes only widen, validity only extends); accepted only."""
+        """Change an activity (scopes only widen, validity only extends).
+
+        Accepted only: the change applies once message ``…modified`` arrives.
+        """
         invocation = self._invoke(
             MODIFY, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
         )
@@ -364,7 +368,10 @@ class AsyncVoucherClient:
         timeout: float | None = None,
         encrypt: bool | None = None,
     ) -> VoucherAppendResponse:
-        """Raise the activity's total quantity (``voucher_quantity`` is the new TOTAL)."""
+        """Raise the activity's total quantity (``voucher_quantity`` is the new TOTAL).
+
+        Accepted only: confirmed by message ``…appended``.
+        """
         invocation = self._invoke(
             APPEND, Hidden(request), Hidden(app_auth_token), request_id, timeout, encrypt
         )

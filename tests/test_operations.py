@@ -110,6 +110,33 @@ def test_both_clients_have_a_typed_method_per_operation(name: str) -> None:
         assert list(signature.parameters)[1 : 1 + len(row.fields)] == list(row.fields)
     blocking = getattr(VoucherClient, name)
     assert blocking.__wrapped__ is method  # the blocking twin runs the very coroutine
+    # The docstring tells what the row says: the id a success carries, the message
+    # that confirms an accepted change.
+    doc = method.__doc__ or ""
+    if row.guaranteed:
+        assert f"``{row.guaranteed}``" in doc
+    if row.confirmed_by:
+        assert f"message ``…{row.confirmed_by.rsplit('.', 1)[-1]}``" in doc
+    assert doc.strip() in (blocking.__doc__ or "")
+
+
+def readme_table() -> str:
+    """The operation table of the README, between its markers."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split("<!-- operation-table -->\n", 1)[1].split("<!-- /operation-table -->")[0]
+
+
+def test_the_readme_lists_the_operations_as_the_table_states_them() -> None:
+    rows = [
+        "| Client method | HTTP request | Writes | A success carries | Confirmed by message |",
+        "|---|---|---|---|---|",
+    ]
+    for name, row in OPERATIONS.items():
+        carries = f"`{row.guaranteed}`" if row.guaranteed else "—"
+        message = f"`…{row.confirmed_by.rsplit('.', 1)[-1]}`" if row.confirmed_by else "—"
+        writes = "yes" if row.writes else "no"
+        rows.append(f"| `{name}` | `{row.method} {row.path}` | {writes} | {carries} | {message} |")
+    assert readme_table() == "\n".join(rows) + "\n"
 
 
 def requests() -> dict[str, Any]:
