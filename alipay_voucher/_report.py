@@ -44,6 +44,13 @@ class Attempt:
         source = self.answer if self.answer is not None else self.failure
         return source.trace_id if source is not None else None
 
+    @property
+    def outcome(self) -> str:
+        """``"ok"``, ``"retry"`` (failed, another attempt follows) or ``"error"``."""
+        if self.failure is None:
+            return "ok"
+        return "retry" if self.delay is not None else "error"
+
 
 def log_signed(call: Call, prepared: protocol.PreparedRequest) -> None:
     """The exact content signed, for debugging a signature Alipay refuses (opt-in)."""
@@ -81,9 +88,9 @@ def log_attempt(attempt: Attempt) -> None:
         "alipay_request_id": prepared.request_id,
         "alipay_trace_id": trace_id,
         "alipay_out_biz_no": call.out_biz_no,
+        "alipay_outcome": attempt.outcome,
     }
     if failure is None:
-        extra["alipay_outcome"] = "ok"
         logger.info(
             "%s %s -> %s in %.1f ms (attempt %d, request_id=%s, trace_id=%s)",
             prepared.method,
@@ -98,7 +105,6 @@ def log_attempt(attempt: Attempt) -> None:
         return
     error = failure.error
     delay = attempt.delay
-    extra["alipay_outcome"] = "retry" if delay is not None else "error"
     extra["alipay_error"] = type(error).__name__
     then = f"retrying in {delay:.3f} s" if delay is not None else "giving up"
     logger.log(

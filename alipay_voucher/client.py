@@ -55,6 +55,10 @@ from .rules import ACTIVITY_STATUSES
 from .transport import Call, ClientClosedError, EventLoopMismatchError, Transport
 
 if TYPE_CHECKING:
+    from opentelemetry.trace import TracerProvider
+
+    from ._tracing import Tracing
+
     # The models are imported with the first call that needs them, not with the client.
     from .models import (
         MerchantAccessMode,
@@ -152,6 +156,10 @@ class AsyncVoucherClient:
             default) for no limit.
         max_concurrency: At most this many requests in flight at once, across all calls
             of this client and of its copies; ``None`` for no limit.
+        tracing: ``True`` to make an OpenTelemetry span of every call and of every
+            attempt with the global tracer provider, or the ``TracerProvider`` to use.
+            Needs the ``[otel]`` extra; without ``tracing`` OpenTelemetry is never
+            imported.
 
     Every operation takes these keyword options:
 
@@ -175,6 +183,7 @@ class AsyncVoucherClient:
         sign_in_thread: bool = False,
         rate: float | None = None,
         max_concurrency: int | None = None,
+        tracing: bool | TracerProvider = False,
     ) -> None:
         if not isinstance(config, AlipayConfig):
             raise ConfigurationError(
@@ -190,6 +199,7 @@ class AsyncVoucherClient:
             name=f"{type(self).__name__}(app_id={config.app_id!r}) at {id(self):#x}",
             sign_in_thread=sign_in_thread,
             quota=Quota(rate, max_concurrency),
+            tracing=_tracing(tracing),
         )
         self._timeout: float | None = None
         """The per-attempt timeout of calls that give none (None: ``config.timeout``)."""
@@ -758,6 +768,25 @@ class AsyncVoucherClient:
             out_biz_no=out_biz_no,
             secrets=_secrets_of(app_auth_token, payload),
         )
+
+
+def _tracing(option: object) -> Tracing | None:
+    """The tracer the ``tracing`` option asks for; OpenTelemetry is imported only here."""
+    if option is False or option is None:
+        return None
+    if not (option is True or callable(getattr(option, "get_tracer", None))):
+        raise ConfigurationError(
+            "tracing must be True (the global OpenTelemetry tracer provider) or an "
+            f"opentelemetry TracerProvider, got {type(option).__name__}."
+        )
+    try:
+        from ._tracing import Tracing
+    except ImportError as error:
+        raise ConfigurationError(
+            "tracing needs OpenTelemetry, which is not installed: "
+            "pip install 'alipay_voucher[otel]'."
+        ) from error
+    return Tracing(None if option is True else option)  # type: ignore[arg-type]
 
 
 def _raw(answer: protocol.VerifiedResponse) -> RawResponse:

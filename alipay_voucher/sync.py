@@ -27,12 +27,15 @@ import warnings
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from types import TracebackType
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ._hooks import Hooks
 from .client import AsyncVoucherClient
 from .config import AlipayConfig, RetryPolicy
 from .errors import ClientClosedError
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import TracerProvider
 
 __all__ = ["VoucherClient", "blocking", "blocking_iterator"]
 
@@ -337,6 +340,7 @@ class VoucherClient:
         sign_in_thread: bool = False,
         rate: float | None = None,
         max_concurrency: int | None = None,
+        tracing: bool | TracerProvider = False,
     ) -> None:
         self._async_client = self._async_class(
             config,
@@ -345,6 +349,7 @@ class VoucherClient:
             sign_in_thread=sign_in_thread,
             rate=rate,
             max_concurrency=max_concurrency,
+            tracing=tracing,
         )
         name = f"VoucherClient(app_id={config.app_id!r}) at {id(self):#x}"
         self._runner = LoopThread(name)

@@ -20,7 +20,7 @@ import random
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import yarl
@@ -56,6 +56,9 @@ from .errors import (
     TransportError,
     TransportTimeoutError,
 )
+
+if TYPE_CHECKING:
+    from ._tracing import AttemptTrace, CallTrace, Tracing
 
 __all__ = [
     "Call",
@@ -154,7 +157,8 @@ class Transport:
     connector, proxy and TLS settings apply) and never closed here. With
     ``sign_in_thread`` every attempt is signed in the event loop's default executor.
     ``quota`` bounds the request starts per second and the requests in flight of every
-    call made through this transport and its copies.
+    call made through this transport and its copies. With ``tracing`` every call and
+    every attempt is an OpenTelemetry span.
     """
 
     def __init__(
@@ -167,6 +171,7 @@ class Transport:
         name: str = "alipay_voucher client",
         sign_in_thread: bool = False,
         quota: Quota | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
         self._config = config
         self._sign_in_thread = sign_in_thread
@@ -175,6 +180,7 @@ class Transport:
         self._debug_signing = debug_signing_enabled()
         self._state = _SessionState(session)
         self._quota = quota if quota else None
+        self._tracing = tracing
         self._closed = False
         self._name = name
         self._origin: Transport | None = None
@@ -327,6 +333,19 @@ class Transport:
         Raises the last attempt's error, or :class:`OutcomeUnknownError` (chained to it)
         when a state-changing call may have taken effect without an answer.
         """
+        tracing = self._tracing
+        if tracing is None:
+            return await self._execute(call, None)
+        traced = tracing.begin_call(call)
+        try:
+            answer = await self._execute(call, traced)
+        except BaseException as error:
+            traced.end(error)
+            raise
+        traced.end()
+        return answer
+
+    async def _execute(self, call: Call, traced: CallTrace | None) -> protocol.VerifiedResponse:
         session = self._session()
         if self._state.loop_end is None and self._state.owned:
             self._state.loop_end = await start_guard(self._state)
@@ -340,8 +359,8 @@ class Transport:
         while True:
             attempt += 1
             if quota is None:
-                prepared, outcome, latency = await self._try(
-                    session, call, attempt, deadline, nominal
+                prepared, outcome, latency, span = await self._try(
+                    session, call, attempt, deadline, nominal, traced
                 )
             else:
                 queued = loop.time()
@@ -349,13 +368,15 @@ class Transport:
                     if attempt == 1:
                         # Waiting in the client's own queue is not time spent at Alipay.
                         deadline += loop.time() - queued
-                    prepared, outcome, latency = await self._try(
-                        session, call, attempt, deadline, nominal
+                    prepared, outcome, latency, span = await self._try(
+                        session, call, attempt, deadline, nominal, traced
                     )
 
             if isinstance(outcome, protocol.VerifiedResponse):
                 record = Attempt(call, prepared, attempt, latency, answer=outcome)
                 log_attempt(record)
+                if span is not None:
+                    span.end(record)
                 if self._hooks.on_response:
                     await self._hooks.response(response_event(record))
                 return outcome
@@ -376,6 +397,8 @@ class Transport:
             )
             record = Attempt(call, prepared, attempt, latency, failure=failure, delay=delay)
             log_attempt(record)
+            if span is not None:
+                span.end(record)
             if self._hooks.on_response:
                 await self._hooks.response(response_event(record))
             if delay is None:
@@ -389,29 +412,41 @@ class Transport:
         attempt: int,
         deadline: float,
         nominal: float,
-    ) -> tuple[protocol.PreparedRequest, protocol.VerifiedResponse | Failure, float]:
+        traced: CallTrace | None,
+    ) -> tuple[
+        protocol.PreparedRequest, protocol.VerifiedResponse | Failure, float, AttemptTrace | None
+    ]:
         """One attempt: signed afresh, announced to the hooks, sent and read; with the
-        seconds it took from sending to the end of the answer."""
+        seconds it took from sending to the end of the answer, and its span (if traced),
+        which the caller ends with the attempt's record."""
         loop = asyncio.get_running_loop()
-        # The caller's id goes on the first attempt; otherwise the signer makes one.
-        request_id = call.request_id if attempt == 1 else None
-        if self._sign_in_thread:
-            # The signer runs in the loop's default executor: cryptography releases
-            # the GIL while signing, and a KMS/HSM signer may block on I/O.
-            prepared = await loop.run_in_executor(None, self._sign, call, request_id)
-        else:
-            prepared = self._sign(call, request_id)
-        remaining = deadline - loop.time()
-        timeout = max(min(nominal, remaining), 0.001)
-        if self._debug_signing and logger.isEnabledFor(logging.DEBUG):
-            log_signed(call, prepared)
-        if self._hooks.on_request:
-            await self._hooks.request(request_event(call, prepared, attempt))
-        started = loop.time()
-        outcome = await self._attempt(
-            session, call, prepared, timeout, deadline_bound=remaining < nominal
-        )
-        return prepared, outcome, loop.time() - started
+        span = traced.begin_attempt(attempt) if traced is not None else None
+        try:
+            # The caller's id goes on the first attempt; otherwise the signer makes one.
+            request_id = call.request_id if attempt == 1 else None
+            if self._sign_in_thread:
+                # The signer runs in the loop's default executor: cryptography releases
+                # the GIL while signing, and a KMS/HSM signer may block on I/O.
+                prepared = await loop.run_in_executor(None, self._sign, call, request_id)
+            else:
+                prepared = self._sign(call, request_id)
+            remaining = deadline - loop.time()
+            timeout = max(min(nominal, remaining), 0.001)
+            if self._debug_signing and logger.isEnabledFor(logging.DEBUG):
+                log_signed(call, prepared)
+            if self._hooks.on_request:
+                await self._hooks.request(request_event(call, prepared, attempt))
+            started = loop.time()
+            outcome = await self._attempt(
+                session, call, prepared, timeout, deadline_bound=remaining < nominal
+            )
+        except BaseException as error:
+            if span is not None:
+                span.abandon(error)
+            raise
+        if span is not None:
+            span.sent()
+        return prepared, outcome, loop.time() - started, span
 
     def _sign(self, call: Call, request_id: str | None) -> protocol.PreparedRequest:
         return protocol.sign_request(
