@@ -55,6 +55,7 @@ APPEND: Operation[VoucherAppendRequest, VoucherAppendResponse] = Operation(
     writes=True,
     guaranteed=None,
     confirmed_by="alipay.marketing.activity.message.appended",
+    error_codes=("SYSTEM_ERROR", "INVALID_PARAMETER"),
 )
 """Append budget to a payment voucher."""
 
@@ -89,6 +90,7 @@ CREATE: Operation[VoucherCreateRequest, VoucherCreateResponse] = Operation(
     writes=True,
     guaranteed="activity_id",
     confirmed_by=None,
+    error_codes=("SYSTEM_ERROR", "INVALID_PARAMETER", "BIZ_ERROR", "MATERIAL_AUDIT_WAITING"),
 )
 """Create a payment voucher."""
 
@@ -113,6 +115,7 @@ MODIFY: Operation[VoucherModifyRequest, VoucherModifyResponse] = Operation(
     writes=True,
     guaranteed=None,
     confirmed_by="alipay.marketing.activity.message.modified",
+    error_codes=("SYSTEM_ERROR", "INVALID_PARAMETER"),
 )
 """Modify basic information of a payment voucher."""
 
@@ -127,6 +130,7 @@ PUBLISH: Operation[VoucherPublishRequest, VoucherPublishResponse] = Operation(
     writes=True,
     guaranteed=None,
     confirmed_by="alipay.marketing.activity.message.created",
+    error_codes=("SYSTEM_ERROR", "INVALID_PARAMETER", "BIZ_ERROR", "BUSINESS_HAS_RISK"),
 )
 """Activate a payment voucher."""
 
@@ -141,6 +145,7 @@ QUERY: Operation[VoucherQueryRequest, VoucherQueryResponse] = Operation(
     writes=False,
     guaranteed=None,
     confirmed_by=None,
+    error_codes=("SYSTEM_ERROR", "INVALID_PARAMETER"),
 )
 """Query payment voucher details."""
 
@@ -155,6 +160,16 @@ SEND: Operation[VoucherSendRequest, VoucherSendResponse] = Operation(
     writes=True,
     guaranteed="voucher_id",
     confirmed_by=None,
+    error_codes=(
+        "SYSTEM_ERROR",
+        "INVALID_PARAMETER",
+        "ACTIVITY_NOT_ACTIVE",
+        "ACTIVITY_NOT_START",
+        "ACTIVITY_IS_END",
+        "ACTIVITY_IS_STOPED",
+        "BUDGET_NOT_ENOUGH",
+        "COUNT_OVER_LIMIT",
+    ),
 )
 """Send (issue) a payment voucher to a user."""
 
@@ -169,6 +184,7 @@ STOP: Operation[VoucherStopRequest, VoucherStopResponse] = Operation(
     writes=True,
     guaranteed=None,
     confirmed_by="alipay.marketing.activity.message.stopped",
+    error_codes=("SYSTEM_ERROR", "INVALID_PARAMETER"),
 )
 """Stop a payment voucher."""
 

@@ -44,10 +44,13 @@ class Operation(Generic[_Request, _Response]):
         confirmed_by: The ``msg_method`` of the message that confirms the change, for an
             operation whose answer only says it was accepted (``publish`` ->
             ``alipay.marketing.activity.message.created``).
+        error_codes: The operation's own business error codes, in the order of its error
+            schema (the platform's codes, common to every API, are not repeated).
     """
 
     __slots__ = (
         "confirmed_by",
+        "error_codes",
         "fields",
         "guaranteed",
         "method",
@@ -69,6 +72,7 @@ class Operation(Generic[_Request, _Response]):
     writes: bool
     guaranteed: str | None
     confirmed_by: str | None
+    error_codes: tuple[str, ...]
 
     def __init__(
         self,
@@ -83,6 +87,7 @@ class Operation(Generic[_Request, _Response]):
         writes: bool,
         guaranteed: str | None,
         confirmed_by: str | None,
+        error_codes: tuple[str, ...],
     ) -> None:
         values = {
             "name": name,
@@ -95,6 +100,7 @@ class Operation(Generic[_Request, _Response]):
             "writes": writes,
             "guaranteed": guaranteed,
             "confirmed_by": confirmed_by,
+            "error_codes": tuple(error_codes),
         }
         for key, value in values.items():
             object.__setattr__(self, key, value)

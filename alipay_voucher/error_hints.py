@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
+from ._generated_operations import OPERATIONS
+
 __all__ = ["GATEWAY_CODES", "HINTS", "OPERATION_CODES", "Hint"]
 
 
@@ -544,24 +546,7 @@ GATEWAY_CODES: tuple[str, ...] = tuple(_GATEWAY)
 """The platform codes any v3 API may answer with (kebab-case), in the spec's order."""
 
 OPERATION_CODES: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "create": ("SYSTEM_ERROR", "INVALID_PARAMETER", "BIZ_ERROR", "MATERIAL_AUDIT_WAITING"),
-        "publish": ("SYSTEM_ERROR", "INVALID_PARAMETER", "BIZ_ERROR", "BUSINESS_HAS_RISK"),
-        "send": (
-            "SYSTEM_ERROR",
-            "INVALID_PARAMETER",
-            "ACTIVITY_NOT_ACTIVE",
-            "ACTIVITY_NOT_START",
-            "ACTIVITY_IS_END",
-            "ACTIVITY_IS_STOPED",
-            "BUDGET_NOT_ENOUGH",
-            "COUNT_OVER_LIMIT",
-        ),
-        "modify": ("SYSTEM_ERROR", "INVALID_PARAMETER"),
-        "append": ("SYSTEM_ERROR", "INVALID_PARAMETER"),
-        "stop": ("SYSTEM_ERROR", "INVALID_PARAMETER"),
-        "query": ("SYSTEM_ERROR", "INVALID_PARAMETER"),
-    }
+    {name: row.error_codes for name, row in OPERATIONS.items()}
 )
 """Each operation's own business codes (UPPER_SNAKE), as the spec lists them."""
 

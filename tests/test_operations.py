@@ -72,6 +72,8 @@ def test_the_table_says_what_the_spec_says() -> None:
                 ref = spec["requestBody"]["content"]["application/json"]["schema"]["$ref"]
                 expected = list(schemas[ref.rsplit("/", 1)[-1]]["properties"])
             assert list(row.fields) == expected, name
+            error = schemas[f"AlipayMarketingActivityVoucher{name.capitalize()}ErrorResponseModel"]
+            assert list(row.error_codes) == error["properties"]["code"]["enum"], name
             named = re.findall(r"alipay\.marketing\.activity\.message\.[a-z]+", spec["description"])
             assert row.confirmed_by == (named[0] if named else None), name
             if row.confirmed_by is not None:

@@ -635,10 +635,17 @@ class Generator:
     def operation_rows(self) -> list[dict[str, Any]]:
         """What the table says of each operation, every value read from the spec."""
         models: dict[tuple[str, str], str] = {("query", "request"): "VoucherQueryRequest"}
-        for schema in self.spec.schemas:
+        errors: dict[str, str] = {}  # operation -> its error schema (beside CommonErrorType)
+        for schema, body in self.spec.schemas.items():
             role = self.spec.operation_of(schema)
             if role:
                 models[role] = short_name(schema)
+            if role and role[1] == "default":
+                options = [ref_name(option["$ref"]) for option in body.get("anyOf", ())]
+                own = [option for option in options if option != "CommonErrorType"]
+                if len(own) != 1:
+                    raise SystemExit(f"{schema}: expected one API error schema, got {own}")
+                errors[role[0]] = own[0]
         unknown = set(GUARANTEED) - set(self.spec.names)
         if unknown:
             raise SystemExit(f"GUARANTEED names operations the spec lacks: {sorted(unknown)}")
@@ -664,6 +671,9 @@ class Generator:
                     "writes": operation["method"] not in ("GET", "HEAD"),
                     "guaranteed": GUARANTEED.get(name),
                     "confirmed_by": messages[0] if messages else None,
+                    "error_codes": tuple(
+                        self.spec.schemas[errors[name]]["properties"]["code"].get("enum", ())
+                    ),
                 }
             )
         return rows
