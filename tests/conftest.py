@@ -20,6 +20,9 @@ KEYS = VECTORS / "keys"
 REAL_CERTS = DATA / "real-certs"
 APP_ID = "2021000000000001"
 
+# Redundant once the package is installed (its pytest11 entry point registers the plugin
+# under this very name, so it is not registered twice); kept for a checkout whose
+# environment predates the entry point. tests/test_pytest_plugin.py checks the entry point.
 pytest_plugins = ["alipay_voucher.testing.pytest_plugin"]
 
 

@@ -189,3 +189,11 @@ async def test_receiver_refuses_what_verify_refuses(alipay_sandbox: Sandbox) -> 
             assert response.status == 400 and await response.text() == "fail"
     assert receiver.received[0].error == "ValueError: bad"
     assert not receiver.acknowledged()
+
+
+def test_a_made_message_offers_the_raw_body_a_handler_receives(alipay_sandbox: Sandbox) -> None:
+    params = alipay_sandbox.make_message("expired", notify_id="n-raw")
+    assert isinstance(params, dict) and params.body == encode_form(params)
+    assert dict(parse_qsl(params.body.decode("ascii"))) == params
+    message = notify.parse_notification(params.body, alipay_sandbox.config())
+    assert message.notify_id == "n-raw" and message.msg_method == params["msg_method"]

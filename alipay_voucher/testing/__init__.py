@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         Attempt,
         Delivery,
         Outbox,
+        SignedMessage,
         encode_form,
         sample_biz_content,
     )
@@ -37,6 +38,7 @@ __all__ = [
     "Sandbox",
     "SandboxPKI",
     "SandboxThread",
+    "SignedMessage",
     "encode_form",
     "make_pki",
     "sample_biz_content",
@@ -53,6 +55,7 @@ _HOMES = {
     "Attempt": "._notifier",
     "Delivery": "._notifier",
     "Outbox": "._notifier",
+    "SignedMessage": "._notifier",
     "encode_form": "._notifier",
     "sample_biz_content": "._notifier",
     "NotifyReceiver": "._receiver",

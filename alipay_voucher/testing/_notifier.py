@@ -32,6 +32,7 @@ __all__ = [
     "Delivery",
     "Notifier",
     "Outbox",
+    "SignedMessage",
     "encode_form",
     "make_message",
     "sample_biz_content",
@@ -75,6 +76,15 @@ def sample_biz_content(msg_method: str, **fields: Any) -> dict[str, Any]:
     return content
 
 
+class SignedMessage(dict[str, str]):
+    """A message's signed form fields (a ``dict``), and :attr:`body`, the raw
+    ``application/x-www-form-urlencoded`` bytes a notification handler receives."""
+
+    @property
+    def body(self) -> bytes:
+        return encode_form(self)
+
+
 def make_message(
     signer: Signer,
     app_id: str,
@@ -87,8 +97,9 @@ def make_message(
     charset: str = "UTF-8",
     include_sign_type: bool = False,
     extra: Mapping[str, str] | None = None,
-) -> dict[str, str]:
-    """The signed form fields of one message (``biz_content`` as a mapping or JSON text).
+) -> SignedMessage:
+    """The signed form fields of one message (``biz_content`` as a mapping or JSON text);
+    ``.body`` is the form body that carries them.
 
     ``include_sign_type`` signs under rule V2 (``sign_type`` in the signed text) instead
     of V1; ``extra`` adds envelope fields, which are signed like the rest.
@@ -106,7 +117,9 @@ def make_message(
         "sign_type": "RSA2",
         **(extra or {}),
     }
-    return protocol.sign_notification(signer, params, include_sign_type=include_sign_type)
+    return SignedMessage(
+        protocol.sign_notification(signer, params, include_sign_type=include_sign_type)
+    )
 
 
 def encode_form(params: Mapping[str, str]) -> bytes:
@@ -276,7 +289,7 @@ class Notifier:
 
     def make(
         self, msg_method: str, biz_content: Mapping[str, Any] | str, **options: Any
-    ) -> dict[str, str]:
+    ) -> SignedMessage:
         return make_message(self._signer, self._app_id, msg_method, biz_content, **options)
 
     def push(self, events: Iterable[Event]) -> list[Delivery]:

@@ -1,30 +1,39 @@
 """pytest fixtures: a running sandbox gateway and clients wired to it.
 
-Enable them in your ``conftest.py``::
+Installing ``alipay_voucher[pytest]`` is enough: the package registers this module as a
+pytest plugin (the ``pytest11`` entry point), so the fixtures are there in every test
+without a ``conftest.py`` line. ``pytest --fixtures`` lists them with these texts.
 
-    pytest_plugins = ["alipay_voucher.testing.pytest_plugin"]
+========================== ======== ======= ==================================================
+fixture                    scope    kind    yields
+========================== ======== ======= ==================================================
+``alipay_sandbox_pki``     session  sync    the throwaway keys and certificates
+``alipay_sandbox_options`` function sync    keyword arguments for ``Sandbox(...)``
+``alipay_sandbox``         function async   a started :class:`~alipay_voucher.testing.Sandbox`
+``alipay_client``          function async   an ``AsyncVoucherClient`` for it (key mode)
+``alipay_notify_receiver`` function async   a loopback endpoint the sandbox delivers to
+``alipay_sandbox_thread``  function sync    a ``SandboxThread``: the sandbox in a thread
+``alipay_sync_client``     function sync    a ``VoucherClient`` for that sandbox
+========================== ======== ======= ==================================================
 
-* ``alipay_sandbox``: a started :class:`~alipay_voucher.testing.Sandbox` (async);
-* ``alipay_client``: an ``AsyncVoucherClient`` for it (key mode);
-* ``alipay_notify_receiver``: a loopback message endpoint the sandbox delivers to;
-* ``alipay_sandbox_thread`` and ``alipay_sync_client``: the same for blocking tests,
-  with the sandbox on its own loop in a background thread;
-* ``alipay_sandbox_options``: override it to pass options to ``Sandbox(...)``;
-* ``alipay_sandbox_pki``: the key pairs and certificates, made once per session
-  (making them is the slow part of starting a sandbox).
-
-The async fixtures need pytest-asyncio.
+The async fixtures need pytest-asyncio (part of the ``[pytest]`` extra). Without it the
+plugin still loads, the blocking fixtures work, and an async fixture fails the test
+that asks for it with a message saying what to install.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import pytest_asyncio
 
 from .pki import SandboxPKI, make_pki
+
+try:
+    import pytest_asyncio
+except ImportError:  # the blocking fixtures work without it
+    pytest_asyncio = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from ..client import AsyncVoucherClient
@@ -42,9 +51,32 @@ __all__ = [
     "alipay_sync_client",
 ]
 
+NEEDS_PYTEST_ASYNCIO = (
+    "the {name} fixture is async and needs pytest-asyncio, which is not installed: "
+    "pip install 'alipay_voucher[pytest]' (or use alipay_sandbox_thread and "
+    "alipay_sync_client, which are blocking)"
+)
+
+
+def _async_fixture(func: Callable[..., Any]) -> Any:
+    """``pytest_asyncio.fixture`` when pytest-asyncio is there; otherwise a fixture of the
+    same name and text that fails the test asking for it, saying what to install."""
+    if pytest_asyncio is not None:
+        return pytest_asyncio.fixture(func)
+    message = NEEDS_PYTEST_ASYNCIO.format(name=func.__name__)
+
+    def unavailable() -> None:
+        pytest.fail(message, pytrace=False)
+
+    unavailable.__doc__ = func.__doc__
+    return pytest.fixture(name=func.__name__)(unavailable)
+
 
 @pytest.fixture(scope="session")
 def alipay_sandbox_pki() -> SandboxPKI:
+    """Session-scoped, sync. The sandbox's throwaway key pairs and certificates
+    (:class:`~alipay_voucher.testing.SandboxPKI`), made once per test session: making
+    them is the slow part of starting a sandbox."""
     from .sandbox import DEFAULT_APP_ID
 
     return make_pki(DEFAULT_APP_ID)
@@ -52,22 +84,31 @@ def alipay_sandbox_pki() -> SandboxPKI:
 
 @pytest.fixture
 def alipay_sandbox_options() -> dict[str, Any]:
-    """Keyword arguments for ``Sandbox(...)``; override in a test module to change them."""
+    """Function-scoped, sync. The keyword arguments given to ``Sandbox(...)`` by
+    ``alipay_sandbox`` and ``alipay_sandbox_thread``; override this fixture in a test
+    module or ``conftest.py`` to change them (default: short message retry delays)."""
     return {"notify_retry_delays": (0.02, 0.05, 0.1)}
 
 
-@pytest_asyncio.fixture
+@_async_fixture
 async def alipay_sandbox(
     alipay_sandbox_pki: SandboxPKI, alipay_sandbox_options: dict[str, Any]
 ) -> AsyncIterator[Sandbox]:
+    """Function-scoped, async (pytest-asyncio). A started
+    :class:`~alipay_voucher.testing.Sandbox` on the test's event loop, closed after the
+    test: ``.config()`` for clients, ``.book`` for its state, ``.outbox`` for the
+    messages, ``.faults`` to inject failures."""
     from .sandbox import Sandbox
 
     async with Sandbox(pki=alipay_sandbox_pki, **alipay_sandbox_options) as sandbox:
         yield sandbox
 
 
-@pytest_asyncio.fixture
+@_async_fixture
 async def alipay_notify_receiver(alipay_sandbox: Sandbox) -> AsyncIterator[NotifyReceiver]:
+    """Function-scoped, async (pytest-asyncio). A loopback HTTP endpoint
+    (:class:`~alipay_voucher.testing.NotifyReceiver`) set as ``alipay_sandbox``'s notify
+    URL: every message the sandbox pushes lands there."""
     from ._receiver import NotifyReceiver
 
     async with NotifyReceiver() as receiver:
@@ -75,8 +116,11 @@ async def alipay_notify_receiver(alipay_sandbox: Sandbox) -> AsyncIterator[Notif
         yield receiver
 
 
-@pytest_asyncio.fixture
+@_async_fixture
 async def alipay_client(alipay_sandbox: Sandbox) -> AsyncIterator[AsyncVoucherClient]:
+    """Function-scoped, async (pytest-asyncio). An
+    :class:`~alipay_voucher.AsyncVoucherClient` for ``alipay_sandbox`` (key mode, no
+    encryption), closed after the test."""
     from ..client import AsyncVoucherClient
 
     async with AsyncVoucherClient(alipay_sandbox.config()) as client:
@@ -87,6 +131,10 @@ async def alipay_client(alipay_sandbox: Sandbox) -> AsyncIterator[AsyncVoucherCl
 def alipay_sandbox_thread(
     alipay_sandbox_pki: SandboxPKI, alipay_sandbox_options: dict[str, Any]
 ) -> Iterator[SandboxThread]:
+    """Function-scoped, sync. A :class:`~alipay_voucher.testing.SandboxThread`: the
+    sandbox on its own loop in a background thread, for blocking tests; its
+    ``.sandbox`` is the :class:`~alipay_voucher.testing.Sandbox`, ``.run(coro)`` and
+    ``.call(func)`` reach it from the test's thread."""
     from .sandbox import SandboxThread
 
     with SandboxThread(pki=alipay_sandbox_pki, **alipay_sandbox_options) as running:
@@ -95,6 +143,8 @@ def alipay_sandbox_thread(
 
 @pytest.fixture
 def alipay_sync_client(alipay_sandbox_thread: SandboxThread) -> Iterator[VoucherClient]:
+    """Function-scoped, sync. A blocking :class:`~alipay_voucher.VoucherClient` for
+    ``alipay_sandbox_thread``'s sandbox (key mode), closed after the test."""
     from ..sync import VoucherClient
 
     with VoucherClient(alipay_sandbox_thread.sandbox.config()) as client:

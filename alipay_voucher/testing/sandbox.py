@@ -47,6 +47,7 @@ from ._notifier import (
     Delivery,
     Notifier,
     Outbox,
+    SignedMessage,
     sample_biz_content,
 )
 from ._state import Activity, VoucherBook
@@ -306,14 +307,15 @@ class Sandbox:
         msg_method: str,
         biz_content: Mapping[str, Any] | str | None = None,
         **options: Any,
-    ) -> dict[str, str]:
+    ) -> SignedMessage:
         """A message's signed form fields, signed like the ones the sandbox pushes.
 
         ``msg_method`` may be the full name or its last part (``"expired"``); without
         ``biz_content`` a plausible one is made (:func:`sample_biz_content`). Options:
         ``notify_id``, ``utc_timestamp``, ``version``, ``charset``,
         ``include_sign_type`` (sign by rule V2), ``extra`` (more envelope fields). The
-        form body is ``encode_form(fields)``.
+        result is a ``dict`` of the fields; its ``.body`` is the raw form body a
+        notification handler receives (``encode_form(fields)``).
         """
         content = sample_biz_content(msg_method) if biz_content is None else biz_content
         return self._notifier.make(msg_method, content, **options)
