@@ -60,7 +60,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_sdist_holds_what_a_build_and_a_user_need(dist: Path) -> None:
     with tarfile.open(dist / f"{NAME}.tar.gz") as sdist:
         names = set(sdist.getnames())
-    for member in ("LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "PKG-INFO"):
+    for member in ("LICENSE", "README.md", "README.zh-CN.md", "CHANGELOG.md", "pyproject.toml"):
         assert f"{NAME}/{member}" in names
     assert f"{NAME}/alipay_voucher/py.typed" in names
     assert f"{NAME}/alipay_voucher/__init__.py" in names
