@@ -9,6 +9,11 @@ re-key, a write that did happen. The error is therefore an
 and is *also* an instance of the specific class (``except SignatureVerificationError``
 keeps working); the specific error is its ``__cause__`` as well. Such an answer is
 never retried automatically: the caller repeats the call with the same key.
+
+A stale answer (:class:`~alipay_voucher.errors.StaleAnswerError`: too old, or a nonce
+seen before) to a write is outcome-unknown whatever its status: it may be another
+call's answer replayed while this call's request was held back, so it tells nothing
+of whether this write took effect.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from .errors import (
     MalformedResponseError,
     OutcomeUnknownError,
     SignatureVerificationError,
+    StaleAnswerError,
 )
 
 __all__ = ["UNTRUSTED_ANSWER_ERRORS", "untrusted_write"]
@@ -45,6 +51,10 @@ class UnverifiedWriteError(_UntrustedWrite, SignatureVerificationError):
     """A 2xx answer to a write failed signature verification."""
 
 
+class StaleWriteAnswerError(_UntrustedWrite, StaleAnswerError):
+    """An answer to a write was stale or replayed: the write's outcome is unknown."""
+
+
 class UndecryptableWriteError(_UntrustedWrite, DecryptionError):
     """A 2xx answer to a write could not be decrypted."""
 
@@ -54,6 +64,7 @@ class UnparsableWriteError(_UntrustedWrite, MalformedResponseError):
 
 
 _KINDS: tuple[tuple[type[AlipayError], type[_UntrustedWrite]], ...] = (
+    (StaleAnswerError, StaleWriteAnswerError),  # before its base class
     (SignatureVerificationError, UnverifiedWriteError),
     (DecryptionError, UndecryptableWriteError),
     (MalformedResponseError, UnparsableWriteError),
@@ -79,10 +90,17 @@ def untrusted_write(
         )
     else:
         advice = "Check its effect at Alipay before repeating it"
-    message = (
-        f"{operation} was answered with HTTP {status}, so it most likely took effect, but "
-        f"the answer cannot be trusted ({type(error).__name__}: {error}). {advice}."
-    )
+    if isinstance(error, StaleAnswerError):
+        message = (
+            f"{operation} got an answer (HTTP {status}) that may belong to another call "
+            f"({type(error).__name__}: {error}), so whether it took effect is unknown. "
+            f"{advice}."
+        )
+    else:
+        message = (
+            f"{operation} was answered with HTTP {status}, so it most likely took effect, "
+            f"but the answer cannot be trusted ({type(error).__name__}: {error}). {advice}."
+        )
     state: dict[str, Any] = dict(vars(error))
     state.update(out_biz_no=out_biz_no, request_id=request_id or state.get("request_id"))
     state.setdefault("attempts", 1)

@@ -33,6 +33,7 @@ from .errors import (
     AnswerError,
     APIError,
     OutcomeUnknownError,
+    StaleAnswerError,
 )
 
 __all__ = [
@@ -255,12 +256,16 @@ def final_error(
     (``maybe_request_id`` names the last such attempt) ends in
     :class:`OutcomeUnknownError`, whatever the last attempt said (unless that answer is
     a verification problem, which is reported as such, as outcome-unknown too when the
-    answer was a 2xx to a write: see ``_outcome``): a later refusal or a failed
-    connection says nothing about what an earlier attempt did.
+    answer was a 2xx to a write, or a stale answer of any status to a write: see
+    ``_outcome``): a later refusal or a failed connection says nothing about what an
+    earlier attempt did.
     """
     error = failure.error
     if isinstance(error, UNTRUSTED_ANSWER_ERRORS):
-        if call.mutating and failure.status is not None and 200 <= failure.status < 300:
+        # A stale answer may be another call's, replayed while this one's request was
+        # dropped: whatever its status, it says nothing of what this write did.
+        answered_ok = failure.status is not None and 200 <= failure.status < 300
+        if call.mutating and (answered_ok or isinstance(error, StaleAnswerError)):
             return untrusted_write(
                 error,
                 operation=call.operation or f"{call.method} {call.path}",

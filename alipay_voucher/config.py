@@ -9,7 +9,9 @@ message that says what to change, instead of as "invalid signature" on the first
 from __future__ import annotations
 
 import datetime as _dt
+import ipaddress
 import os
+import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -136,6 +138,14 @@ def _check_base_url(base_url: str) -> str:
         )
     # the presets by name in any case ("SANDBOX", "Production"), as people type them
     url = _PRESETS.get(base_url.strip().lower(), base_url).rstrip("/")
+    authority = re.split(r"[/?#]", url.split("//", 1)[-1], maxsplit=1)[0]
+    if "@" in authority:
+        # Refused before anything quotes the URL: the part before '@' may be a password.
+        raise ConfigurationError(
+            "base_url must not carry a user name or password ('user:password@host'): the "
+            "gateway authenticates each request by its signature, and a URL is printed in "
+            "reprs, logs and errors. Remove the part before '@'."
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigurationError(
@@ -153,6 +163,59 @@ def _check_base_url(base_url: str) -> str:
             f"{parts.scheme}://{parts.netloc!s}.{hint}"
         )
     return url
+
+
+def _is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or ``localhost``: traffic that never leaves this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _secure_base_url(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """Plain http sends tokens and user ids in clear, and lets anything in the path
+    replay or swap answers: only to this machine, unless allowed explicitly."""
+    parts = urlsplit(value)
+    if parts.scheme == "https" or instance.allow_insecure_http:
+        return
+    if not _is_loopback(parts.hostname or ""):
+        raise ConfigurationError(
+            f"base_url {value!r} is plain http to another machine: requests (with the "
+            "app_auth_token and user ids) and answers would travel unencrypted. Use https, "
+            "or pass allow_insecure_http=True (to key_mode, cert_mode or with_options) if "
+            "the network in between is yours. http to 127.0.0.0/8, ::1 or localhost is "
+            "always allowed."
+        )
+
+
+def _optional(
+    check: Callable[[Any, attrs.Attribute[Any], Any], None],
+) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """``check``, except that ``None`` (the setting switched off) passes."""
+
+    def optional(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            check(instance, attribute, value)
+
+    return optional
+
+
+def _boolean(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ConfigurationError(f"{attribute.name} must be True or False, got {value!r}.")
+
+
+def _replay_window(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _boolean(instance, attribute, value)
+    if value and instance.max_answer_skew is None:
+        raise ConfigurationError(
+            "reject_replayed_answers=True needs max_answer_skew (seconds): the nonces of "
+            "answers are remembered for that window, and older answers are refused by "
+            "their timestamp instead. Leave max_answer_skew at its default of 900."
+        )
 
 
 def _seconds(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -197,7 +260,11 @@ class AlipayConfig:
     encrypt_key: AESKey | None = attrs.field(default=None, repr=_hidden)
     encrypt: bool = attrs.field(default=False, validator=_encrypt_needs_key)
     """Encrypt request bodies (and expect encrypted answers) unless a call says otherwise."""
-    base_url: str = attrs.field(default=PRODUCTION_URL, converter=_check_base_url)
+    base_url: str = attrs.field(
+        default=PRODUCTION_URL, converter=_check_base_url, validator=_secure_base_url
+    )
+    allow_insecure_http: bool = attrs.field(default=False, validator=_boolean)
+    """Allow a plain ``http://`` base_url to a host other than this machine."""
     connect_timeout: float = attrs.field(default=5.0, validator=_seconds)
     timeout: float = attrs.field(default=15.0, validator=_seconds)
     """Seconds one attempt may take, from sending to the last byte of the answer."""
@@ -208,6 +275,14 @@ class AlipayConfig:
     max_response_bytes: int = attrs.field(
         default=8 * 1024 * 1024, validator=_number(at_least=1, whole=True)
     )
+    max_answer_skew: float | None = attrs.field(
+        default=900.0, validator=_optional(_number(above=0))
+    )
+    """Seconds an answer's signed ``alipay-timestamp`` may be from this machine's clock
+    (either way); an answer outside is refused like a bad signature. ``None``: no check."""
+    reject_replayed_answers: bool = attrs.field(default=False, validator=_replay_window)
+    """Refuse an answer whose signed ``alipay-nonce`` this client has already seen within
+    ``max_answer_skew`` (kept in memory, per client)."""
     user_agent: str = f"alipay_voucher-python/{__version__}"
 
     # ----------------------------------------------------------------- constructors
@@ -228,6 +303,7 @@ class AlipayConfig:
         retry: RetryPolicy | None = None,
         proxy: str | None = None,
         trust_env: bool = False,
+        allow_insecure_http: bool = False,
     ) -> AlipayConfig:
         """Public-key mode: the app's private key and Alipay's public key (支付宝公钥).
 
@@ -257,6 +333,7 @@ class AlipayConfig:
             retry=retry or RetryPolicy(),
             proxy=proxy,
             trust_env=trust_env,
+            allow_insecure_http=allow_insecure_http,
         )
 
     @classmethod
@@ -277,6 +354,7 @@ class AlipayConfig:
         retry: RetryPolicy | None = None,
         proxy: str | None = None,
         trust_env: bool = False,
+        allow_insecure_http: bool = False,
         now: _dt.datetime | None = None,
     ) -> AlipayConfig:
         """Certificate mode (公钥证书): the private key plus the three downloaded files.
@@ -369,6 +447,7 @@ class AlipayConfig:
             retry=retry or RetryPolicy(),
             proxy=proxy,
             trust_env=trust_env,
+            allow_insecure_http=allow_insecure_http,
         )
 
     @classmethod

@@ -36,6 +36,7 @@ __all__ = [
     "OutcomeUnknownError",
     "RequestValidationError",
     "SignatureVerificationError",
+    "StaleAnswerError",
     "StaleNotificationError",
     "TransportError",
     "TransportTimeoutError",
@@ -205,6 +206,13 @@ def _describe(
 
 class SignatureVerificationError(AnswerError):
     """A response or notification failed signature verification; it was not used."""
+
+
+class StaleAnswerError(SignatureVerificationError):
+    """A signed answer was not fresh: its ``alipay-timestamp`` is further than
+    ``max_answer_skew`` from this machine's clock, or (with ``reject_replayed_answers``)
+    its ``alipay-nonce`` was seen before. It may be another call's answer replayed, so
+    it was not used; for a write the outcome is unknown."""
 
 
 class DecryptionError(AnswerError):

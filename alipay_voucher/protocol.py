@@ -21,6 +21,7 @@ import attrs
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from . import aes
+from ._freshness import AnswerNonces, check_freshness
 from ._logging import HeaderSource, header_items, redact, redact_headers
 from .config import AlipayConfig
 from .credentials import Signer, sign_sha256_rsa, verify_sha256_rsa
@@ -32,6 +33,7 @@ from .errors import (
     MalformedResponseError,
     RequestValidationError,
     SignatureVerificationError,
+    StaleAnswerError,
 )
 
 __all__ = [
@@ -492,14 +494,23 @@ def process_response(
     *,
     encrypted: bool = False,
     request_id: str | None = None,
+    now: float | None = None,
+    seen_nonces: AnswerNonces | None = None,
 ) -> VerifiedResponse:
     """Verify, decrypt and parse an answer, or raise the error it stands for.
 
     * 2xx: the signature must be present and valid (else
-      :class:`SignatureVerificationError`); encrypted bodies are decrypted after
-      verification; the JSON must be an object (else :class:`MalformedResponseError`).
-    * anything else: :class:`APIError`. A signed error body is verified first; an
-      unsigned one is reported as is (the gateway does not sign its errors).
+      :class:`SignatureVerificationError`), and the answer fresh (else
+      :class:`StaleAnswerError`, see ``config.max_answer_skew``); encrypted bodies are
+      decrypted after verification; the JSON must be an object (else
+      :class:`MalformedResponseError`).
+    * anything else: :class:`APIError`. A signed error body is verified (and checked for
+      freshness) first; an unsigned one is reported as is (the gateway does not sign
+      its errors).
+
+    ``now`` is this machine's clock (``time.time()`` when not given; the conformance
+    tests pass the moment their vectors were recorded). ``seen_nonces``, when given,
+    refuses an answer nonce seen before and records this one.
     """
     lowered, duplicated = _lower_headers(headers)
     trace_id = lowered.get("alipay-trace-id")
@@ -518,6 +529,20 @@ def process_response(
                 "not used."
             )
         _verify_response(config, lowered, body, fail)
+
+        def stale(message: str) -> StaleAnswerError:
+            return StaleAnswerError(
+                message, status=status, trace_id=trace_id, request_id=request_id, body=body
+            )
+
+        check_freshness(
+            lowered["alipay-timestamp"],
+            lowered["alipay-nonce"],
+            max_skew=config.max_answer_skew,
+            now=time.time() if now is None else now,
+            nonces=seen_nonces,
+            fail=stale,
+        )
 
     if not 200 <= status < 300:
         raise parse_error_body(

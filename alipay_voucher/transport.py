@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
@@ -27,6 +28,7 @@ import yarl
 from aiohttp import http_exceptions
 
 from . import protocol
+from ._freshness import AnswerNonces
 from ._hidden import scrubbed
 from ._hooks import Hooks
 from ._logging import debug_signing_enabled, logger, redact
@@ -187,9 +189,13 @@ class Transport:
         """The transport this one was derived from; None for the one that owns the session."""
         self._finalizer = weakref.finalize(self, _warn_unclosed, name, self._state)
         self._connect_limits: dict[float, aiohttp.ClientTimeout] = {}
+        self._answer_nonces = AnswerNonces() if config.reject_replayed_answers else None
+        """The nonces of this client's recent answers, to refuse one seen twice."""
         # Seams for tests; production code never changes them.
         self._sleep: Callable[[float], Any] = asyncio.sleep
         self._random: Callable[[], float] = random.random
+        self._clock: Callable[[], float] = time.time
+        """The wall clock answers' timestamps are compared with."""
 
     @property
     def config(self) -> AlipayConfig:
@@ -481,6 +487,8 @@ class Transport:
                 body,
                 encrypted=call.encrypted,
                 request_id=prepared.request_id,
+                now=self._clock(),
+                seen_nonces=self._answer_nonces,
             )
         except APIError as error:
             return failure_from_api_error(error)

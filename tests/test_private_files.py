@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from alipay_voucher import _private_files
 from alipay_voucher._private_files import (
     open_private_text,
     private_directory,
@@ -97,7 +96,7 @@ def test_every_file_is_private_from_its_first_byte(
         seen.append((Path(target).name, mode(Path(source)), Path(source).read_bytes()))
         replace(source, target)
 
-    monkeypatch.setattr(_private_files.os, "replace", spying_replace)
+    monkeypatch.setattr(os, "replace", spying_replace)
     write_private_file(tmp_path / "key.pem", "secret text")
     assert seen == [("key.pem", 0o600, b"secret text")]
     assert [p.name for p in tmp_path.iterdir()] == ["key.pem"]
@@ -109,7 +108,7 @@ def test_a_failed_write_leaves_no_temporary_file(
     def failing_replace(source: str, target: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(_private_files.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError, match="No space"):
         write_private_file(tmp_path / "key.pem", b"secret")
     assert list(tmp_path.iterdir()) == []

@@ -8,7 +8,7 @@ import pytest
 
 from alipay_voucher import protocol
 from alipay_voucher.config import AlipayConfig
-from alipay_voucher.errors import APIError, SignatureVerificationError
+from alipay_voucher.errors import APIError, SignatureVerificationError, StaleAnswerError
 
 from .conftest import load_vector
 
@@ -22,6 +22,15 @@ def _config(
     case: dict[str, Any], key_config: AlipayConfig, cert_config: AlipayConfig
 ) -> AlipayConfig:
     return cert_config if case["mode"] == "cert" else key_config
+
+
+def recorded_at(headers: dict[str, str]) -> float | None:
+    """The clock of the moment a vector's answer was signed (its ``alipay-timestamp``).
+
+    The vectors are years old: verifying them at that moment runs the freshness check
+    as it ran then, instead of switching it off."""
+    timestamp = headers.get("alipay-timestamp", "")
+    return int(timestamp) / 1000 if timestamp.isdigit() else None
 
 
 @pytest.mark.parametrize("case", SIGNING, ids=[c["name"] for c in SIGNING])
@@ -99,6 +108,7 @@ def test_accepted_responses_verify_and_parse(
         case["body"].encode("utf-8"),
         encrypted=case["name"].startswith("aes"),
         request_id="rid",
+        now=recorded_at(case["headers"]),
     )
     assert protocol.response_sign_content(
         case["headers"]["alipay-timestamp"],
@@ -110,6 +120,22 @@ def test_accepted_responses_verify_and_parse(
     assert result.trace_id == case["sdk_result"]["traceId"]
 
 
+@pytest.mark.parametrize("case", ACCEPTED, ids=[c["name"] for c in ACCEPTED])
+def test_accepted_responses_are_stale_today(
+    case: dict[str, Any], key_config: AlipayConfig, cert_config: AlipayConfig
+) -> None:
+    """The same genuine answers, at this machine's clock: long past max_answer_skew."""
+    config = cert_config if "alipay-sn" in case["headers"] else key_config
+    with pytest.raises(StaleAnswerError, match="behind this machine's clock"):
+        protocol.process_response(
+            config,
+            case["status"],
+            case["headers"],
+            case["body"].encode("utf-8"),
+            encrypted=case["name"].startswith("aes"),
+        )
+
+
 @pytest.mark.parametrize("case", REFUSED, ids=[c["name"] for c in REFUSED])
 def test_refused_responses_raise(
     case: dict[str, Any], key_config: AlipayConfig, cert_config: AlipayConfig
@@ -117,7 +143,11 @@ def test_refused_responses_raise(
     config = cert_config if "alipay-sn" in case["headers"] else key_config
     with pytest.raises(SignatureVerificationError) as info:
         protocol.process_response(
-            config, case["status"], case["headers"], case["body"].encode("utf-8")
+            config,
+            case["status"],
+            case["headers"],
+            case["body"].encode("utf-8"),
+            now=recorded_at(case["headers"]),
         )
     # The refusal never echoes the signature into the message.
     signature = case["headers"].get("alipay-signature")
@@ -128,20 +158,30 @@ def test_refused_responses_raise(
 def test_sn_mismatch_names_rotation_fix(cert_config: AlipayConfig) -> None:
     case = RESPONSES["cert_mode_response_sn_mismatch"]
     with pytest.raises(SignatureVerificationError, match="alipayCertPublicKey_RSA2.crt"):
-        protocol.process_response(cert_config, 200, case["headers"], case["body"].encode())
+        protocol.process_response(
+            cert_config,
+            200,
+            case["headers"],
+            case["body"].encode(),
+            now=recorded_at(case["headers"]),
+        )
 
 
 def test_cert_mode_without_sn_header_uses_configured_cert(cert_config: AlipayConfig) -> None:
     case = dict(RESPONSES["cert_mode_post"])
     headers = {k: v for k, v in case["headers"].items() if k != "alipay-sn"}
-    result = protocol.process_response(cert_config, 200, headers, case["body"].encode())
+    result = protocol.process_response(
+        cert_config, 200, headers, case["body"].encode(), now=recorded_at(headers)
+    )
     assert result.payload == case["sdk_result"]["data"]
 
 
 def test_key_mode_ignores_alipay_sn(key_config: AlipayConfig) -> None:
     case = RESPONSES["post_json_create"]
     headers = dict(case["headers"], **{"alipay-sn": "whatever"})
-    result = protocol.process_response(key_config, 200, headers, case["body"].encode())
+    result = protocol.process_response(
+        key_config, 200, headers, case["body"].encode(), now=recorded_at(headers)
+    )
     assert result.payload == case["sdk_result"]["data"]
 
 
@@ -169,7 +209,12 @@ def test_encrypted_exchange(key_config: AlipayConfig) -> None:
     exchange = AES["encrypted_exchange"]
     response = exchange["response"]
     result = protocol.process_response(
-        key_config, 200, response["headers"], response["body"].encode(), encrypted=True
+        key_config,
+        200,
+        response["headers"],
+        response["body"].encode(),
+        encrypted=True,
+        now=recorded_at(response["headers"]),
     )
     assert result.payload == exchange["sdk_result"]["data"]
     body = protocol.encode_body(exchange["request_plaintext"], encrypt_key=key_config.encrypt_key)
