@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -19,6 +20,7 @@ from aiohttp import web
 
 from alipay_voucher import protocol
 from alipay_voucher._freshness import AnswerNonces
+from alipay_voucher.cli import main
 from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.credentials import RSAKeySigner, load_private_key
@@ -30,7 +32,8 @@ from alipay_voucher.errors import (
     StaleAnswerError,
 )
 from alipay_voucher.sync import VoucherClient
-from alipay_voucher.testing import Sandbox
+from alipay_voucher.testing import Sandbox, SandboxThread
+from alipay_voucher.testing._standalone import write_credentials
 
 from .conftest import KEYS
 from .loopback import LoopbackServer
@@ -289,3 +292,44 @@ async def test_a_stale_refusal_of_a_write_is_not_a_refusal(
                  "out_biz_no": "late-2"}
             )  # fmt: skip
     assert isinstance(info.value, StaleAnswerError) and info.value.status == 400
+
+
+def test_doctor_ping_names_the_clock_for_a_stale_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stale answer verifies with the right key: ``--ping`` must not blame the key."""
+    real = protocol.check_freshness
+
+    def an_hour_late(*args: Any, now: float, **kwargs: Any) -> None:
+        real(*args, now=now + 3600, **kwargs)
+
+    monkeypatch.setattr(protocol, "check_freshness", an_hour_late)
+    with SandboxThread() as running:
+        write_credentials(running.sandbox, tmp_path)
+        status = main(
+            [
+                "doctor",
+                "--app-id", running.sandbox.app_id,
+                "--private-key", str(tmp_path / "app_private_key.pem"),
+                "--alipay-public-key", str(tmp_path / "alipay_public_key.pem"),
+                "--base-url", running.sandbox.base_url,
+                "--ping",
+            ]
+        )  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "answer verified but is not fresh; check this machine's clock" in err
+    assert "public key or certificate is not the one" not in err
+
+
+async def test_the_sandbox_signs_with_the_wall_clock_whatever_its_own_time(
+    alipay_sandbox: Sandbox, live_activity: str
+) -> None:
+    """The sandbox's business clock moves for issuance windows; its answers' timestamps
+    stay this machine's time, so the default freshness check keeps passing."""
+    alipay_sandbox.advance_clock(2 * 24 * 3600)
+    async with AsyncVoucherClient(alipay_sandbox.config()) as client:
+        answer = await client.query(live_activity)
+    assert answer.raw is not None
+    timestamp = int(answer.raw.headers["alipay-timestamp"]) / 1000
+    assert abs(timestamp - time.time()) < 60

@@ -137,6 +137,7 @@ def _ping(config: AlipayConfig) -> int:
         DecryptionError,
         OutcomeUnknownError,
         SignatureVerificationError,
+        StaleAnswerError,
         TransportError,
     )
     from ._common import printable
@@ -152,6 +153,13 @@ def _ping(config: AlipayConfig) -> int:
 
     try:
         asyncio.run(probe())
+    except StaleAnswerError as exc:  # signed with the right key, but not fresh
+        print(
+            "ping: REFUSED here: the gateway's answer verified but is not fresh; check "
+            f"this machine's clock (NTP) and what sits in between: {printable(exc)}",
+            file=sys.stderr,
+        )
+        return 1
     except SignatureVerificationError as exc:
         print(
             f"ping: REFUSED here: the gateway's answer did not verify, so the Alipay public "
