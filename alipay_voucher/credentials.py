@@ -134,7 +134,7 @@ def _read_source(source: KeySource, what: str) -> bytes:
             )
         text = _unescape(text)
         path = Path(text).expanduser() if len(text) < 1024 and "\n" not in text else None
-        if path is not None and path.exists():  # "/etc/keys" is valid base64 too
+        if path is not None and _is_existing(path):  # "/etc/keys" is valid base64 too
             return _clean(_read_file(path, what))
         looks_base64 = bool(_BASE64_TEXT.match(text.encode("utf-8", "replace")))
         if text.startswith("-----BEGIN") or (len(text) > 64 and looks_base64):
@@ -155,6 +155,16 @@ def _read_source(source: KeySource, what: str) -> bytes:
     if isinstance(source, bytes):
         return _clean(source)
     raise ConfigurationError(f"{what}: expected str, bytes or a path, got {type(source).__name__}.")
+
+
+def _is_existing(path: Path) -> bool:
+    """``path.exists()``, false for what cannot be a path at all: bare base64 with a run
+    of over 255 characters between slashes is "file name too long" (an ``OSError``
+    whose message would quote the whole key)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _unquote(text: str) -> str:
