@@ -282,7 +282,7 @@ class AlipayConfig:
     (either way); an answer outside is refused like a bad signature. ``None``: no check."""
     reject_replayed_answers: bool = attrs.field(default=False, validator=_replay_window)
     """Refuse an answer whose signed ``alipay-nonce`` this client has already seen within
-    ``max_answer_skew`` (kept in memory, per client)."""
+    ``max_answer_skew`` (kept in memory, per client and its ``with_options`` copies)."""
     user_agent: str = f"alipay_voucher-python/{__version__}"
 
     # ----------------------------------------------------------------- constructors

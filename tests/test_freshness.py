@@ -333,3 +333,13 @@ async def test_the_sandbox_signs_with_the_wall_clock_whatever_its_own_time(
     assert answer.raw is not None
     timestamp = int(answer.raw.headers["alipay-timestamp"]) / 1000
     assert abs(timestamp - time.time()) < 60
+
+
+async def test_client_copies_share_the_nonces_seen(alipay_sandbox: Sandbox) -> None:
+    """A copy made by with_options is the same client towards Alipay: an answer its
+    original has used is a replay for the copy too."""
+    config = alipay_sandbox.config().with_options(reject_replayed_answers=True)
+    async with AsyncVoucherClient(config) as client:
+        copy = client.with_options(timeout=5)
+        seen = client._transport._answer_nonces
+        assert seen is not None and copy._transport._answer_nonces is seen
