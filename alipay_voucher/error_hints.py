@@ -6,8 +6,8 @@ and ``APIError.hint_zh`` read this table; the README's troubleshooting tables ar
 generated from it. ``tests/test_error_hints.py`` checks it against the spec, so a code the
 spec adds fails the tests until it has a hint here.
 
-The table is plain data on purpose (no imports from the package), so that tools can read it
-without loading the client::
+The table is plain data on purpose (it imports only the generated operation table, for each
+operation's codes), so that tools can read it without loading the client::
 
     from alipay_voucher.error_hints import HINTS, GATEWAY_CODES, OPERATION_CODES
     for code, hint in HINTS.items():
