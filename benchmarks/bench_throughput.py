@@ -12,7 +12,10 @@ genuinely signed response, at the same concurrency and call count:
 (c)  Alipay's official Node.js SDK (``alipay-sdk`` 4.14, ``curl()``) at the same
      concurrency, verifying every answer itself: a real-world reference point;
 (d)  one call at a time through the blocking ``VoucherClient`` and through
-     ``AsyncVoucherClient``, since the sync facade should not cost much more.
+     ``AsyncVoucherClient``, since the sync facade should not cost much more;
+(e)  what the optional features cost on the hot path, next to a plain (b) in their own
+     group: a client-wide quota whose limits never bind (``rate``/``max_concurrency``),
+     and OpenTelemetry tracing into an SDK tracer provider (spans made, not exported).
 
 Targets (reported, not enforced): b/a >= 0.90, b/c >= 2.5, sync/async sequential >=
 0.75 (the blocking client hops to its loop thread and back on every call: noise next
@@ -81,6 +84,9 @@ C = "(c)  official Node SDK alipay-sdk curl()"
 SEQ_A = "(d)  hand-written, sequential"
 SEQ_ASYNC = "(d)  AsyncVoucherClient, sequential"
 SEQ_SYNC = "(d)  VoucherClient (sync), sequential"
+FEATURE_B = "(e)  AsyncVoucherClient.send, plain"
+FEATURE_QUOTA = "(e)  same, rate= and max_concurrency= not binding"
+FEATURE_TRACED = "(e)  same, tracing= (SDK provider, no export)"
 
 
 # --------------------------------------------------------------------------- Node SDK
@@ -179,6 +185,15 @@ def thread_signing_options() -> dict[str, Any] | None:
         if name in parameters:
             return {name: True}
     return None
+
+
+def tracer_provider() -> Any:
+    """An OpenTelemetry SDK tracer provider without exporters, or None without the SDK."""
+    try:
+        from opentelemetry.sdk.trace import TracerProvider
+    except ImportError:
+        return None
+    return TracerProvider()
 
 
 # --------------------------------------------------------------------------- running
@@ -329,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
         notes.append("sync (d) skipped: alipay_voucher/sync.py has not landed yet")
     if node_dir is None:
         notes.append(f"(c) skipped: {node_note}")
+    provider = tracer_provider()
+    if have_client and provider is None:
+        notes.append("(e) tracing skipped: opentelemetry-sdk is not installed (the [test] extra)")
     seq_warmup = max(20, args.sequential_calls // 10)
 
     with ServerProcess(spec) as server:
@@ -351,6 +369,17 @@ def main(argv: list[str] | None = None) -> int:
                 results.setdefault(C, []).append(
                     run_node(node_dir, setup, args.calls, warmup, pkcs1)
                 )
+            if have_client:
+                print(f"{tag} features (e), interleaved ...", flush=True)
+                with Group(setup) as group:
+                    group.add_sdk(FEATURE_B)
+                    group.add_sdk(FEATURE_QUOTA, rate=1e6, max_concurrency=1024)
+                    if provider is not None:
+                        group.add_sdk(FEATURE_TRACED, tracing=provider)
+                    feature_calls = max(300, args.calls // 3)
+                    measured = group.measure(feature_calls, CONCURRENCY, block=300, warmup=warmup)
+                for name, result in measured.items():
+                    results.setdefault(name, []).append(result)
             print(f"{tag} sequential (d), interleaved ...", flush=True)
             with Group(setup) as group:
                 group.add_minimum(SEQ_A)
@@ -399,6 +428,8 @@ def main(argv: list[str] | None = None) -> int:
         ("a/c", best(A), best(C)),
         ("sync/async (sequential)", best(SEQ_SYNC), best(SEQ_ASYNC)),
         ("async/hand-written (sequential)", best(SEQ_ASYNC), best(SEQ_A)),
+        ("quota/plain (e)", best(FEATURE_QUOTA), best(FEATURE_B)),
+        ("traced/plain (e)", best(FEATURE_TRACED), best(FEATURE_B)),
     ]
 
     def cpu(name: str) -> float | None:
@@ -408,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
     # The same comparison by client CPU per call: steadier than wall time on a busy box.
     ratios.append(("b/a by client CPU per call", cpu(B), cpu(A)))
     ratios.append(("b/c by client CPU per call", cpu(B), cpu(C)))
+    ratios.append(("quota/plain (e) by client CPU per call", cpu(FEATURE_QUOTA), cpu(FEATURE_B)))
+    ratios.append(("traced/plain (e) by client CPU per call", cpu(FEATURE_TRACED), cpu(FEATURE_B)))
     ratio_rows = []
     for name, top, bottom in ratios:
         if top is None or bottom is None:
