@@ -91,6 +91,11 @@ class RateLimiter:
         """Wait until one more request may start now, and count it as started."""
         async with self._lock:
             starts = self._starts
+            # Starts a full window old count no more: forgotten now, so that a high rate
+            # (a client's quota of thousands) does not keep thousands of them.
+            expired = self._clock() - self._window
+            while starts and starts[0] <= expired:
+                starts.popleft()
             while len(starts) >= self._per_window:
                 wait = starts[0] + self._window - self._clock()
                 if wait <= 0:

@@ -236,3 +236,15 @@ def test_the_blocking_client_reports_its_quota(key_config: AlipayConfig) -> None
         assert (client.rate, client.max_concurrency) == (7.5, 2)
     with VoucherClient(key_config) as client:
         assert (client.rate, client.max_concurrency) == (None, None)
+
+
+async def test_a_high_rate_keeps_only_the_last_windows_starts(clock: FakeClock) -> None:
+    limiter = _ratelimit.RateLimiter(100_000)
+    for _ in range(50):
+        await limiter.acquire()
+        await clock.sleep(0.5)
+    # Only the starts of the last window (1.002 s) are kept, not all 50.
+    assert list(limiter._starts) == [1023.5, 1024.0, 1024.5]
+    for _ in range(5):
+        await limiter.acquire()
+    assert len(limiter._starts) == 7 and clock.read() == 1025.0  # nothing waited
