@@ -154,7 +154,9 @@ async def test_reprs_name_the_size_not_the_body(
         assert USER not in text, text
     assert f"body=<{len(body)} bytes>" in repr(sent.raw)
     assert "alipay-signature" in repr(sent.raw)  # the headers are shown, masked
-    assert sent.raw.headers["alipay-signature"] not in repr(sent.raw)
+    signature = sent.raw.headers["alipay-signature"]
+    assert signature not in repr(sent.raw) and signature not in repr(sent.response_info)
+    assert sent.raw.headers["alipay-trace-id"] in repr(sent.response_info)
 
 
 async def test_results_pickle_with_their_raw_answer_and_compare_by_content(

@@ -122,7 +122,8 @@ class ResponseInfo:
     http_status: int
     trace_id: str | None = None
     request_id: str | None = None
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    # Shown masked, as in the logs: the response's signature is no business of a repr.
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=lambda h: repr(redact_headers(h)))
     raw: RawResponse | None = None
     out_biz_no: str | None = None
 
