@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import tempfile
 from pathlib import Path
 from typing import TextIO
@@ -23,13 +22,13 @@ DIRECTORY_MODE = 0o700
 
 
 def private_directory(path: Path) -> Path:
-    """Create ``path`` (and missing parents) with mode 0700; tighten it if it exists.
+    """Create ``path`` (and missing parents) with mode 0700.
 
-    Only the last component is made private: its parents are the caller's choice.
+    Only a directory made here is made private: an existing one (``.``, a shared
+    project folder) keeps the mode its owner chose, since the files written into it are
+    0600 whatever the directory's mode. Missing parents get the usual mode.
     """
     path.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
-    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
-        path.chmod(DIRECTORY_MODE)
     return path
 
 

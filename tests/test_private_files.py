@@ -69,7 +69,7 @@ def test_the_sandbox_credentials_are_private(sandbox_thread: SandboxThread, tmp_
 
 
 @pytest.mark.usefixtures("open_umask")
-def test_an_existing_open_directory_and_files_are_made_private(
+def test_existing_files_are_replaced_by_private_ones_in_a_directory_left_as_it_was(
     sandbox_thread: SandboxThread, tmp_path: Path
 ) -> None:
     directory = tmp_path / "creds"
@@ -80,7 +80,7 @@ def test_an_existing_open_directory_and_files_are_made_private(
     with stale.open() as held:  # a handle someone opened on the old file
         write_credentials(sandbox_thread.sandbox, directory)
         assert held.read() == "{}"  # ... never sees the new content (the AES key)
-    assert mode(directory) == 0o700
+    assert mode(directory) == 0o755  # the owner's choice (it may be "."): not changed
     assert mode(stale) == 0o600 and "encrypt_key" in stale.read_text()
 
 
