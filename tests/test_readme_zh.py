@@ -11,6 +11,7 @@ troubleshooting tables of both are what ``tools/gen_error_tables.py`` makes of
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import re
 from pathlib import Path
 from types import ModuleType
@@ -142,3 +143,15 @@ def test_the_error_tables_have_every_documented_code_with_its_hint(language: str
         assert f"| {cause} | {fix} |" in row
     send_only = next(row for row in rows if row.startswith("| `COUNT_OVER_LIMIT`"))
     assert "`send`" in send_only and "`create`" not in send_only
+
+
+def test_chinese_paragraphs_are_one_line_each() -> None:
+    """A line break inside a Chinese paragraph renders as a stray space between two
+    characters, so each paragraph and list item of README.zh-CN.md is one line."""
+    lines = _prose(_text(ZH)).splitlines()
+    for line, following in itertools.pairwise(lines):
+        prose = line.strip() and line.lstrip()[0] not in "#|<"
+        continued = following.strip() and not re.match(r"\s*([#|<]|- |\* |\d+\. )", following)
+        assert not (prose and continued and _CJK.search(line + following)), (
+            f"README.zh-CN.md: paragraph broken across lines near {line[:40]!r}: join them"
+        )
