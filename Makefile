@@ -16,7 +16,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check alipay_voucher tests benchmarks examples tools
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict alipay_voucher
+	$(BIN)/mypy --strict alipay_voucher tests
 	$(BIN)/basedpyright --pythonpath $(BIN)/python --warnings
 	$(BIN)/python tools/check_readme_types.py
 

@@ -3,6 +3,7 @@ prefix, and the rule that CI never skips the Redis tests."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import pytest
@@ -66,7 +67,7 @@ def test_without_the_package_the_error_names_the_extra(monkeypatch: pytest.Monke
 def test_a_missing_server_fails_under_ci_and_skips_elsewhere(
     monkeypatch: pytest.MonkeyPatch, ci: str
 ) -> None:
-    monkeypatch.setattr(redis_server.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     monkeypatch.setenv("CI", ci)
     outcome = pytest.fail.Exception if ci else pytest.skip.Exception
     with (

@@ -31,7 +31,7 @@ RAW_BODY_ADVICE = "pass the raw request body"
 
 
 def recipe(name: str) -> str:
-    blocks = dict(_BLOCK.findall(README.read_text(encoding="utf-8")))
+    blocks: dict[str, str] = dict(_BLOCK.findall(README.read_text(encoding="utf-8")))
     assert sorted(blocks) == ["django", "fastapi", "flask"]
     return blocks[name]
 
@@ -125,10 +125,11 @@ def test_django_recipe(
 
     ns = run_recipe("django", key_config)
 
-    @csrf_exempt
-    def parsed(request: HttpRequest) -> HttpResponse:
+    def parse_view(request: HttpRequest) -> HttpResponse:
         parse_notification(request.POST, key_config)
         return HttpResponse(SUCCESS)
+
+    parsed = csrf_exempt(parse_view)
 
     class Urls:
         urlpatterns: ClassVar[list[Any]] = [
@@ -156,10 +157,11 @@ def test_flask_recipe(
     ns = run_recipe("flask", key_config)
     app = ns["app"]
 
-    @app.post("/parsed")
     def parsed() -> str:
         parse_notification(request.form, key_config)
         return SUCCESS
+
+    app.post("/parsed")(parsed)
 
     app.config["PROPAGATE_EXCEPTIONS"] = True
     client = app.test_client()

@@ -100,13 +100,14 @@ async def _generic(client: AsyncVoucherClient, activity: str) -> Any:
 
 def _script(case: str) -> tuple[str, list[Any], Failure]:
     """Built here, not held by the test's frame: test data holds the secrets too."""
-    return {
+    scripts: dict[str, tuple[str, list[Any], Failure]] = {
         "refused, echoing the token": ("send", [error(400, "INVALID_PARAMETER", ECHO)], _send),
         "5xx to a write": ("send", [error(502, "bad-gateway", ECHO)] * 3, _send),
         "bad signature": ("query", [Reply(tamper=True)], _query),
         "timeout on a write": ("send", [Hang(2.0)] * 3, _send_open_id),
         "generic call refused": ("send", [error(403, "NO_RIGHT", ECHO)], _generic),
-    }[case]
+    }
+    return scripts[case]
 
 
 @pytest.mark.parametrize("encrypt", [False, True], ids=["plain", "encrypted"])
