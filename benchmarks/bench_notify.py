@@ -25,8 +25,8 @@ from alipay_voucher.credentials import RSAKeySigner, load_private_key
 from alipay_voucher.dedupe import DedupeStore, MemoryDedupeStore, SQLiteDedupeStore
 from alipay_voucher.notify import Notification, aiohttp_handler
 from benchmarks._util import print_table
-from tests.conftest import APP_ID, KEYS
 from tests.notify_helpers import form_body, signed_params
+from tests.vectors import APP_ID, KEYS
 
 MESSAGES = 2000
 IN_FLIGHT = 8

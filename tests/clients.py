@@ -4,10 +4,11 @@
   checks every request's signature with the app's public key exactly as received
   (request-target and body bytes), records what it got, and answers with scripted
   replies signed with the vectors' Alipay key (AES-encrypted when the request was).
-* :func:`client_kind` / :class:`Driver`: ONE parametrised fixture that runs a client
-  test against both :class:`AsyncVoucherClient` and :class:`VoucherClient`. ``call``
-  is awaitable in both cases; the blocking client is driven from a worker thread via
-  ``asyncio.to_thread`` so the fake server keeps running on the test's loop.
+* :class:`Driver`: one client under test, async or blocking, behind the ``make_client``
+  fixture (``conftest.py``) that runs a client test against both
+  :class:`AsyncVoucherClient` and :class:`VoucherClient`. ``call`` is awaitable in both
+  cases; the blocking client is driven from a worker thread via ``asyncio.to_thread``
+  so the fake server keeps running on the test's loop.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ import json
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
-import pytest
 from aiohttp import web
 
 from alipay_voucher import aes, protocol
@@ -30,8 +30,8 @@ from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.credentials import RSAKeySigner, load_private_key, load_public_key
 from alipay_voucher.sync import VoucherClient
-from tests.conftest import APP_ID, KEYS
 from tests.loopback import LoopbackServer
+from tests.vectors import APP_ID, KEYS
 
 APP_PUBLIC_KEY = load_public_key(KEYS / "app_public_spki.pem")
 ALIPAY_SIGNER = RSAKeySigner(load_private_key(KEYS / "alipay_private_pkcs1.pem"))
@@ -308,33 +308,6 @@ class Driver:
 MakeClient = Callable[..., Driver]
 
 
-@pytest.fixture(params=["async", "sync"])
-async def make_client(request: pytest.FixtureRequest) -> AsyncIterator[MakeClient]:
-    """Build clients of the parametrised kind; all are closed after the test."""
-    kind: str = request.param
-    made: list[Driver] = []
-
-    def factory(config: AlipayConfig, **options: Any) -> Driver:
-        client: AsyncVoucherClient | VoucherClient = (
-            AsyncVoucherClient(config, **options)
-            if kind == "async"
-            else VoucherClient(config, **options)
-        )
-        driver = Driver(kind, client)
-        made.append(driver)
-        return driver
-
-    yield factory
-    for driver in made:
-        await driver.aclose()
-
-
-@pytest.fixture
-async def gateway() -> AsyncIterator[FakeAlipay]:
-    async with FakeAlipay() as server:
-        yield server
-
-
 __all__ = [
     "APP_ID",
     "FAST_RETRY",
@@ -346,8 +319,6 @@ __all__ = [
     "Received",
     "Reply",
     "error",
-    "gateway",
     "gateway_config",
-    "make_client",
     "unused_port",
 ]

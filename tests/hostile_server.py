@@ -28,8 +28,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from multidict import CIMultiDict
 
 from alipay_voucher.credentials import load_public_key
-from tests.conftest import KEYS
 from tests.loopback import LoopbackServer
+from tests.vectors import KEYS
 
 ALIPAY_PUBLIC_KEY = load_public_key(KEYS / "alipay_public_spki.pem")
 

@@ -39,8 +39,8 @@ from alipay_voucher.models import (
 from alipay_voucher.models._base import Model
 from alipay_voucher.models._enums import OpenEnum
 from alipay_voucher.models._unset import Unset
-from tests.conftest import KEYS, load_vector
 from tests.hostile_server import Plan
+from tests.vectors import KEYS, load_vector
 
 ALIPAY_KEY = load_private_key(KEYS / "alipay_private_pkcs1.pem")
 WRONG_KEY = load_private_key(KEYS / "app_private_pkcs1.pem")

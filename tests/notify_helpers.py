@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from alipay_voucher import protocol
 from alipay_voucher.credentials import RSAKeySigner, load_private_key
 
-from .conftest import APP_ID, KEYS
+from .vectors import APP_ID, KEYS
 
 ALIPAY_SIGNER = RSAKeySigner(load_private_key(KEYS / "alipay_private_pkcs1.pem"))
 

@@ -28,7 +28,7 @@ from alipay_voucher.config import AlipayConfig
 from alipay_voucher.dedupe import DedupeStore, SQLiteDedupeStore
 from alipay_voucher.notify import Notification, NotificationReceiver
 
-from .conftest import APP_ID, KEYS
+from .vectors import APP_ID, KEYS
 
 
 def make_store(spec: str, lease: float) -> DedupeStore:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from alipay_voucher import aes
 from alipay_voucher.errors import ConfigurationError, DecryptionError
 
-from .conftest import load_vector
+from .vectors import load_vector
 
 VECTOR = load_vector("aes")
 KEY = aes.load_aes_key(VECTOR["key_base64"])

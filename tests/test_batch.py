@@ -21,7 +21,7 @@ from alipay_voucher.errors import APIError, RequestValidationError
 from alipay_voucher.journal import Journal
 from alipay_voucher.testing import Fault, Sandbox
 
-from .test_sandbox_raw import activity_body
+from .raw_calls import activity_body
 
 FAST_RETRY = RetryPolicy(max_attempts=4, initial_backoff=0.001, max_backoff=0.01, deadline=20)
 

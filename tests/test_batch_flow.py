@@ -11,41 +11,12 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import attrs
 import pytest
 
 from alipay_voucher.batch import SendOutcome, send_many
 from alipay_voucher.errors import RequestValidationError
 
-
-@attrs.frozen
-class _Sent:
-    voucher_id: str
-
-
-class StandIn:
-    """Answers ``send`` after ``delay`` seconds; records when each request started."""
-
-    def __init__(self, delay: float = 0.0, *, explode_at: int | None = None) -> None:
-        self.delay = delay
-        self.explode_at = explode_at
-        self.started: list[float] = []
-        self.finished = 0
-        self.requests: list[dict[str, Any]] = []
-
-    async def send(self, request: dict[str, Any], app_auth_token: str | None = None) -> _Sent:
-        self.started.append(time.monotonic())
-        self.requests.append(request)
-        if self.explode_at is not None and len(self.started) == self.explode_at:
-            raise RuntimeError("a bug in the middle of a campaign")
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        self.finished += 1
-        return _Sent(voucher_id=f"V{request['out_biz_no']}")
-
-
-def users(n: int) -> list[str]:
-    return [f"2088{i:012d}" for i in range(1, n + 1)]
+from .campaigns import StandIn, users
 
 
 def stream(client: StandIn, recipients: Any, **options: Any) -> AsyncIterator[SendOutcome]:

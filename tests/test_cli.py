@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,21 +14,12 @@ from typing import Any
 import aiohttp
 import pytest
 
-import alipay_voucher
 from alipay_voucher.cli import main
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.testing import SandboxPKI, SandboxThread, make_pki
 
-from .test_sandbox_raw import RawCaller, activity_body
-
-ROOT = Path(alipay_voucher.__file__).resolve().parent.parent
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ALIPAY_")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env.update(extra)
-    return env
+from .raw_calls import RawCaller, activity_body
+from .standalone import standalone_sandbox, subprocess_env, wait_for_listening
 
 
 def test_help_and_usage(capsys: pytest.CaptureFixture[str]) -> None:
@@ -49,12 +37,20 @@ def test_importing_the_cli_is_light() -> None:
         "print(sorted(m for m in ('aiohttp', 'cryptography', 'attrs') if m in sys.modules))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], env=_env(), capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert out.strip() == "[]"
     code = "import sys, alipay_voucher.testing.pki; print('aiohttp' in sys.modules)"
     out = subprocess.run(
-        [sys.executable, "-c", code], env=_env(), capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert out.strip() == "False"  # the PKI factory does not pull in the web server
 
@@ -72,22 +68,6 @@ def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
 # ---------------------------------------------------------------- sandbox as a process
 
 
-@contextlib.contextmanager
-def standalone_sandbox(credentials: Path) -> Iterator[subprocess.Popen[str]]:
-    """``python -m alipay_voucher sandbox --credentials-dir``, killed on the way out."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "alipay_voucher", "sandbox", "--port", "0",
-         "--credentials-dir", str(credentials)],
-        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=10)
-
-
 @pytest.fixture
 def sandbox_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     credentials = tmp_path / "creds"
@@ -95,25 +75,11 @@ def sandbox_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Pat
         yield process, credentials
 
 
-def _wait_for_listening(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if line.startswith("listening on "):
-            return line.split()[-1]
-        if not line and process.poll() is not None:
-            break
-    raise AssertionError(
-        f"the sandbox never said it was listening: {process.stderr and process.stderr.read()}"
-    )
-
-
 async def test_other_process_uses_the_credentials_dir(
     sandbox_process: tuple[subprocess.Popen[str], Path],
 ) -> None:
     process, credentials = sandbox_process
-    url = await asyncio.to_thread(_wait_for_listening, process)
+    url = await asyncio.to_thread(wait_for_listening, process)
     settings = json.loads((credentials / "settings.json").read_text())
     assert settings["base_url"] == url
     cert_config = AlipayConfig.cert_mode(
@@ -146,11 +112,6 @@ async def test_other_process_uses_the_credentials_dir(
 
 
 # ---------------------------------------------------------------- doctor and query
-
-
-@pytest.fixture
-def files(tmp_path: Path, alipay_sandbox_pki: SandboxPKI) -> dict[str, Path]:
-    return alipay_sandbox_pki.write(tmp_path / "keys")
 
 
 def _flags(files: dict[str, Path], *names: str) -> list[str]:

@@ -23,14 +23,15 @@ import pytest
 from alipay_voucher.cli import main
 from alipay_voucher.testing import SandboxThread
 
-from .test_reliability import ROOT, _batch_env, holdings, start_activity, users
-from .test_sandbox_raw import activity_body
+from .campaigns import batch_env, holdings, start_activity, users
+from .raw_calls import activity_body
+from .standalone import ROOT
 
 
 @pytest.fixture
 def running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxThread]:
     with SandboxThread() as sandbox_thread:
-        env = _batch_env(sandbox_thread, tmp_path / "creds")
+        env = batch_env(sandbox_thread, tmp_path / "creds")
         for name, value in env.items():
             if name.startswith("ALIPAY_"):
                 monkeypatch.setenv(name, value)
@@ -176,7 +177,7 @@ def test_ctrl_c_prints_the_summary_and_how_to_resume(tmp_path: Path) -> None:
     journal = tmp_path / "j.db"
     with SandboxThread() as sandbox_thread:
         activity_id = start_activity(sandbox_thread, quantity=500)
-        env = _batch_env(sandbox_thread, tmp_path / "creds")
+        env = batch_env(sandbox_thread, tmp_path / "creds")
         command = [
             sys.executable, "-m", "alipay_voucher", "send-batch", "--activity-id", activity_id,
             "--recipients", str(listing), "--journal", str(journal), "--rate", "30",

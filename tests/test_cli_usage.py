@@ -19,7 +19,7 @@ import alipay_voucher
 from alipay_voucher.cli import main
 from alipay_voucher.testing import Sandbox
 
-from .test_sandbox_raw import RawCaller, activity_body
+from .raw_calls import RawCaller, activity_body
 
 
 def test_version_long_and_short(capsys: pytest.CaptureFixture[str]) -> None:

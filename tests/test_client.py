@@ -39,12 +39,8 @@ from tests.clients import (
     MakeClient,
     Reply,
     error,
-    gateway,
     gateway_config,
-    make_client,
 )
-
-__all__ = ["gateway", "make_client"]  # fixtures used by name
 
 ACTIVITY = "2016042700826004508401111111"
 

@@ -13,9 +13,7 @@ from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.credentials import Signer
 from alipay_voucher.errors import OutcomeUnknownError
-from tests.clients import FakeAlipay, Reply, error, gateway, gateway_config
-
-__all__ = ["gateway"]
+from tests.clients import FakeAlipay, Reply, error, gateway_config
 
 ACTIVITY = "2016042700826004508401111111"
 SEND = {"activity_id": ACTIVITY, "user_id": "2088512417841101"}

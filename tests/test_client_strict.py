@@ -20,9 +20,7 @@ from alipay_voucher.models import (
     VoucherCreateRequest,
     VoucherModifyRequest,
 )
-from tests.clients import FakeAlipay, MakeClient, Reply, gateway, gateway_config, make_client
-
-__all__ = ["gateway", "make_client"]  # fixtures used by name
+from tests.clients import FakeAlipay, MakeClient, Reply, gateway_config
 
 ACTIVITY = "2016042700826004508401111111"
 

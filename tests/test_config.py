@@ -21,7 +21,7 @@ from alipay_voucher.credentials import load_private_key
 from alipay_voucher.errors import ConfigurationError
 from alipay_voucher.testing.pki import SandboxPKI, make_pki, new_rsa_key, private_key_pem
 
-from .conftest import APP_ID, KEYS, REAL_CERTS, key_text
+from .vectors import APP_ID, KEYS, REAL_CERTS, key_text
 
 SECRET_FRAGMENT = key_text("app_private_pkcs1_raw.txt").strip()[40:80]
 

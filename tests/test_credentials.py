@@ -22,7 +22,7 @@ from alipay_voucher.credentials import (
 )
 from alipay_voucher.errors import ConfigurationError
 
-from .conftest import KEYS, REAL_CERTS, key_text, load_vector
+from .vectors import KEYS, REAL_CERTS, key_text, load_vector
 
 KEY_FORMATS = load_vector("key_formats")
 CERT_SN = load_vector("cert_sn")

@@ -31,11 +31,6 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-@pytest.fixture
-def files(tmp_path: Path, alipay_sandbox_pki: SandboxPKI) -> dict[str, Path]:
-    return alipay_sandbox_pki.write(tmp_path / "keys")
-
-
 def _doctor(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     status = main(["doctor", *argv])
     captured = capsys.readouterr()

@@ -28,7 +28,7 @@ from alipay_voucher.models import VoucherDisplayPatternInfo
 from alipay_voucher.sync import VoucherClient
 from alipay_voucher.testing import Fault, NotifyReceiver, Sandbox, make_pki
 
-from .test_sandbox_raw import activity_body
+from .raw_calls import activity_body
 
 FAST_RETRY = RetryPolicy(max_attempts=3, initial_backoff=0.001, max_backoff=0.005, deadline=10)
 NO_RETRY = RetryPolicy.disabled()

@@ -18,7 +18,7 @@ from alipay_voucher.error_hints import GATEWAY_CODES, HINTS, OPERATION_CODES, Hi
 from alipay_voucher.errors import APIError
 from alipay_voucher.testing import Sandbox
 
-from .test_sandbox_raw import activity_body
+from .raw_calls import activity_body
 
 SPEC = Path(__file__).parent / "data" / "spec" / "voucher-openapi.json"
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -22,13 +22,10 @@ from tests.clients import (
     FAST_RETRY,
     FakeAlipay,
     error,
-    gateway,
     gateway_config,
     unused_port,
 )
-from tests.conftest import APP_ID, KEYS
-
-__all__ = ["gateway"]
+from tests.vectors import APP_ID, KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -26,9 +26,9 @@ from alipay_voucher.errors import (
     SignatureVerificationError,
 )
 from alipay_voucher.notify import Notification, parse_notification
-from tests.conftest import APP_ID
 from tests.hostile_server import alipay_signed
 from tests.hostile_strategies import ACTIVITY, ALIPAY_KEY, WRONG_KEY, json_values
+from tests.vectors import APP_ID
 
 # --------------------------------------------------------------------------- notifications
 

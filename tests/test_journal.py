@@ -18,7 +18,7 @@ import pytest
 from alipay_voucher.batch import Recipient, derive_out_biz_no, send_many
 from alipay_voucher.journal import Journal, JournalError, JournalRecord
 
-from .test_batch_flow import StandIn, users
+from .campaigns import StandIn, users
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,14 +20,10 @@ from tests.clients import (
     MakeClient,
     Reply,
     error,
-    gateway,
     gateway_config,
-    make_client,
     unused_port,
 )
-from tests.conftest import KEYS
-
-__all__ = ["gateway", "make_client"]
+from tests.vectors import KEYS
 
 ACTIVITY = "2016042700826004508401111111"
 USER_ID = "2088512417841101"

@@ -108,7 +108,7 @@ def test_tampered_signature_fails(key_config: AlipayConfig) -> None:
 def test_other_keys_signature_fails(key_config: AlipayConfig) -> None:
     from alipay_voucher.credentials import RSAKeySigner, load_private_key
 
-    from .conftest import KEYS
+    from .vectors import KEYS
 
     forged = signed_params(
         "alipay.marketing.activity.message.created",

@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.testing import Sandbox
 
-from .test_sandbox_raw import activity_body
+from .raw_calls import activity_body
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "aiohttp_service.py"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_cli import _wait_for_listening, standalone_sandbox
+from .standalone import standalone_sandbox, wait_for_listening
 
 ROOT = Path(__file__).resolve().parents[1]
 SDK = ROOT / "benchmarks" / ".node" / "node_modules" / "alipay-sdk"
@@ -43,7 +43,7 @@ def official_sdk() -> Path:
 def standalone(tmp_path: Path) -> Iterator[Path]:
     credentials = tmp_path / "creds"
     with standalone_sandbox(credentials) as process:
-        _wait_for_listening(process)
+        wait_for_listening(process)
         yield credentials
 
 

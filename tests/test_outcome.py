@@ -18,9 +18,7 @@ from alipay_voucher.errors import (
     OutcomeUnknownError,
     SignatureVerificationError,
 )
-from tests.clients import FakeAlipay, MakeClient, Reply, gateway, gateway_config, make_client
-
-__all__ = ["gateway", "make_client"]  # fixtures used by name
+from tests.clients import FakeAlipay, MakeClient, Reply, gateway_config
 
 SEND = {"activity_id": "A1", "user_id": "2088102000000001", "out_biz_no": "key-1"}
 

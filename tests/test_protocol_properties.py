@@ -19,7 +19,7 @@ from alipay_voucher.errors import (
     SignatureVerificationError,
 )
 
-from .conftest import KEYS
+from .vectors import KEYS
 
 APP_PUBLIC = load_public_key(KEYS / "app_public_spki.pem")
 ALIPAY_SIGNER = RSAKeySigner(load_private_key(KEYS / "alipay_private_pkcs1.pem"))

@@ -10,7 +10,7 @@ from alipay_voucher import protocol
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.errors import APIError, SignatureVerificationError, StaleAnswerError
 
-from .conftest import load_vector
+from .vectors import load_vector
 
 SIGNING = load_vector("request_signing")["cases"]
 RESPONSES = {c["name"]: c for c in load_vector("response_verification")["cases"]}
@@ -77,7 +77,7 @@ def test_gateway_side_verifies_official_requests(
 ) -> None:
     from alipay_voucher.credentials import load_public_key
 
-    from .conftest import key_text
+    from .vectors import key_text
 
     auth = protocol.parse_authorization(case["authorization"])
     assert auth.app_id == case["app_id"]

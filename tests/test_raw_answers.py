@@ -20,12 +20,8 @@ from tests.clients import (
     FakeAlipay,
     MakeClient,
     Reply,
-    gateway,
     gateway_config,
-    make_client,
 )
-
-__all__ = ["gateway", "make_client"]  # fixtures used by name
 
 ACTIVITY = "2016042700826004508401111111"
 USER = "2088512417841101"

@@ -31,11 +31,10 @@ from tests.clients import (
     Hang,
     Reply,
     error,
-    gateway,  # noqa: F401 - the fixture
     gateway_config,
     unused_port,
 )
-from tests.conftest import key_text
+from tests.vectors import key_text
 
 TOKEN = "202412BBtokenSECRETvalue0042"
 USER = "2088123456789012"
@@ -122,7 +121,7 @@ def _script(case: str) -> tuple[str, list[Any], Failure]:
     ],
 )
 async def test_async_tracebacks_hold_no_secret(
-    gateway: FakeAlipay,  # noqa: F811
+    gateway: FakeAlipay,
     key_config: AlipayConfig,
     aes_key_b64: str,
     encrypt: bool,
@@ -180,7 +179,7 @@ def test_blocking_client_tracebacks_hold_no_secret(
 
 
 async def test_errors_and_hook_events_mask_what_the_answer_echoes(
-    gateway: FakeAlipay,  # noqa: F811
+    gateway: FakeAlipay,
     key_config: AlipayConfig,
 ) -> None:
     from alipay_voucher.client import Hooks, ResponseEvent

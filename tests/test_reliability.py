@@ -31,11 +31,11 @@ from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.errors import SignatureVerificationError
 from alipay_voucher.sync import VoucherClient
 from alipay_voucher.testing import Fault, SandboxThread
-from alipay_voucher.testing._standalone import write_credentials
 
-from .test_sandbox_raw import activity_body
+from .campaigns import batch_env, holdings, start_activity, users
+from .raw_calls import activity_body
+from .standalone import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 RETRY = RetryPolicy(max_attempts=5, initial_backoff=0.001, max_backoff=0.02, deadline=30)
 MIXED: dict[Fault | str, float] = {
     Fault.REFUSE: 0.04,
@@ -45,26 +45,6 @@ MIXED: dict[Fault | str, float] = {
     Fault.DELAY: 0.04,
 }
 Kind = Literal["async", "sync"]
-
-
-def users(n: int) -> list[str]:
-    return [f"2088{i:012d}" for i in range(1, n + 1)]
-
-
-def start_activity(running: SandboxThread, quantity: int) -> str:
-    """Create and publish through the raw book (no faults armed yet)."""
-    sandbox = running.sandbox
-
-    async def make() -> str:
-        async with AsyncVoucherClient(sandbox.config()) as client:
-            created = await client.create(
-                activity_body(f"rel-{time.time_ns()}", quantity=quantity, per_user=1)
-            )
-            assert isinstance(created.activity_id, str)
-            await client.publish({"activity_id": created.activity_id, "out_biz_no": "rel-pub"})
-            return created.activity_id
-
-    return asyncio.run(make())
 
 
 def campaign(
@@ -79,16 +59,6 @@ def campaign(
             return [o async for o in client.send_many(activity_id, recipients, **options)]
 
     return asyncio.run(run())
-
-
-def holdings(running: SandboxThread, activity_id: str) -> dict[str, list[str]]:
-    def collect() -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for voucher in running.sandbox.activity(activity_id).vouchers:
-            out.setdefault(voucher.user, []).append(voucher.voucher_id)
-        return out
-
-    return running.call(collect)
 
 
 def send_count(config: AlipayConfig, activity_id: str) -> int:
@@ -192,19 +162,6 @@ def test_corrupt_signature_is_never_retried_nor_returned(kind: Kind) -> None:
         assert {u: len(v) for u, v in held.items()} == {u: 1 for u in users(3)}
 
 
-def _batch_env(running: SandboxThread, directory: Path) -> dict[str, str]:
-    write_credentials(running.sandbox, directory)
-    env = dict(os.environ)
-    env.update(
-        ALIPAY_APP_ID=running.sandbox.app_id,
-        ALIPAY_PRIVATE_KEY=str(directory / "app_private_key.pem"),
-        ALIPAY_PUBLIC_KEY=str(directory / "alipay_public_key.pem"),
-        ALIPAY_BASE_URL=running.sandbox.base_url,
-        PYTHONPATH=str(ROOT),
-    )
-    return env
-
-
 def test_sigkill_halfway_then_rerun(tmp_path: Path) -> None:
     """A campaign journaled in SQLite, killed with SIGKILL mid-way, then run again: each
     recipient ends up with exactly one voucher, and the rerun skips those the journal
@@ -217,7 +174,7 @@ def test_sigkill_halfway_then_rerun(tmp_path: Path) -> None:
     journal = tmp_path / "journal.db"
     with SandboxThread() as running:
         activity_id = start_activity(running, quantity=1000)
-        env = _batch_env(running, tmp_path / "creds")
+        env = batch_env(running, tmp_path / "creds")
         command = [
             sys.executable, "-m", "alipay_voucher", "send-batch",
             "--activity-id", activity_id, "--recipients", str(listing),
@@ -259,7 +216,7 @@ def test_send_batch_reports_failures_and_exit_status(tmp_path: Path) -> None:
     listing.write_text("\n".join(users(4)) + "\n074a1CcTG1LelxKe4xQC\n")
     with SandboxThread() as running:
         activity_id = start_activity(running, quantity=10)
-        env = _batch_env(running, tmp_path / "creds")
+        env = batch_env(running, tmp_path / "creds")
 
         def send_batch(campaign: str) -> subprocess.CompletedProcess[str]:
             return subprocess.run(
@@ -292,11 +249,11 @@ def test_load_20000_sends_memory_flat(tmp_path: Path) -> None:
     """20,000 sends at concurrency 64 with no error, and the client's resident memory
     flat from the first to the last 5,000. The sandbox runs in its own process so that
     its growing voucher book does not count against the client."""
-    from .test_cli import _wait_for_listening, standalone_sandbox
+    from .standalone import standalone_sandbox, wait_for_listening
 
     credentials = tmp_path / "creds"
     with standalone_sandbox(credentials) as process:
-        base_url = _wait_for_listening(process)
+        base_url = wait_for_listening(process)
         settings = json.loads((credentials / "settings.json").read_text())
         config = AlipayConfig.key_mode(
             app_id=settings["app_id"],

@@ -20,10 +20,8 @@ from alipay_voucher import rules
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.errors import RequestValidationError
 from alipay_voucher.testing import Sandbox
-from tests.clients import FakeAlipay, MakeClient, gateway, gateway_config, make_client
-from tests.test_sandbox_raw import RawCaller, activity_body, http, raw
-
-__all__ = ["gateway", "http", "make_client", "raw"]  # fixtures used by name
+from tests.clients import FakeAlipay, MakeClient, gateway_config
+from tests.raw_calls import RawCaller, activity_body
 
 ACTIVITY = "2016042700826004508401111111"
 USER = "2088102000000001"

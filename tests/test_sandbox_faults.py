@@ -13,7 +13,7 @@ from alipay_voucher import protocol
 from alipay_voucher.errors import APIError, SignatureVerificationError
 from alipay_voucher.testing import Fault, Faults, Sandbox
 
-from .test_sandbox_raw import RawCaller, activity_body
+from .raw_calls import RawCaller, activity_body
 
 
 @pytest.fixture

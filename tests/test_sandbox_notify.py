@@ -4,7 +4,6 @@ acknowledged, recorded in the outbox; and signed on demand for the notify tests.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from urllib.parse import parse_qsl
 
 import aiohttp
@@ -21,7 +20,7 @@ from alipay_voucher.testing import (
     sample_biz_content,
 )
 
-from .test_sandbox_raw import RawCaller, activity_body
+from .raw_calls import RawCaller, activity_body
 
 
 def verifies(params: dict[str, str], config: AlipayConfig, *, v2: bool = False) -> bool:
@@ -29,12 +28,6 @@ def verifies(params: dict[str, str], config: AlipayConfig, *, v2: bool = False) 
     key = config.alipay_key_for(None)
     assert key is not None
     return verify_sha256_rsa(key, content.encode("utf-8"), params["sign"])
-
-
-@pytest.fixture
-async def raw(alipay_sandbox: Sandbox) -> AsyncIterator[RawCaller]:
-    async with aiohttp.ClientSession() as session:
-        yield RawCaller(session, alipay_sandbox.config())
 
 
 async def published(raw: RawCaller, out_biz_no: str = "pub-1") -> str:

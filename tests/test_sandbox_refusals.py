@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -12,17 +11,11 @@ import pytest
 from alipay_voucher import aes, protocol
 from alipay_voucher.testing import Sandbox, make_pki
 
-from .test_sandbox_raw import PATH, RawCaller, activity_body
+from .raw_calls import PATH, RawCaller, activity_body
 
 
 def _code(body: bytes) -> str:
     return str(json.loads(body)["code"])
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def _prepare(raw: RawCaller, op: str = "create", **kw: object) -> protocol.PreparedRequest:

@@ -13,7 +13,7 @@ from alipay_voucher.testing._errors import GatewayError
 from alipay_voucher.testing._rules import BEIJING, format_time
 from alipay_voucher.testing._state import VoucherBook
 
-from .test_sandbox_raw import activity_body
+from .raw_calls import activity_body
 
 START = _dt.datetime(2026, 3, 2, 10, 0, tzinfo=BEIJING)  # a Monday
 

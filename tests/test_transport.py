@@ -35,13 +35,9 @@ from tests.clients import (
     MakeClient,
     Reply,
     error,
-    gateway,
     gateway_config,
-    make_client,
     unused_port,
 )
-
-__all__ = ["gateway", "make_client"]
 
 ACTIVITY = "2016042700826004508401111111"
 SEND = {"activity_id": ACTIVITY, "user_id": "2088512417841101"}

@@ -29,9 +29,7 @@ from alipay_voucher.errors import (
     TransportError,
     TransportTimeoutError,
 )
-from tests.clients import ALIPAY_SIGNER, APP_PUBLIC_KEY, FAST_RETRY, MakeClient, make_client
-
-__all__ = ["make_client"]
+from tests.clients import ALIPAY_SIGNER, APP_PUBLIC_KEY, FAST_RETRY, MakeClient
 
 ACTIVITY = "2016042700826004508401111111"
 SEND = {"activity_id": ACTIVITY, "open_id": "074a1CcTG1LelxKe4xQC0zgNdId0nxi95b5lsNpazWYoCo5"}

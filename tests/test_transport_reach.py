@@ -18,9 +18,7 @@ from alipay_voucher import protocol
 from alipay_voucher.client import AsyncVoucherClient, GenericResponse
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.errors import OutcomeUnknownError, TransportError, TransportTimeoutError
-from tests.clients import ALIPAY_SIGNER, FAST_RETRY, FakeAlipay, Hang, gateway, gateway_config
-
-__all__ = ["gateway"]
+from tests.clients import ALIPAY_SIGNER, FAST_RETRY, FakeAlipay, Hang, gateway_config
 
 ACTIVITY = "2016042700826004508401111111"
 SEND = {"activity_id": ACTIVITY, "user_id": "2088512417841101"}

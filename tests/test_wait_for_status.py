@@ -30,7 +30,7 @@ from alipay_voucher.testing import Sandbox
 from alipay_voucher.testing import _state as sandbox_state
 
 from .clients import unused_port
-from .test_sandbox_raw import activity_body
+from .raw_calls import activity_body
 
 
 def _nowhere(config: AlipayConfig) -> AlipayConfig:

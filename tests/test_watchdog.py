@@ -17,9 +17,7 @@ from alipay_voucher._watchdog import Watchdog
 from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.errors import TransportTimeoutError
-from tests.clients import FakeAlipay, Hang, Reply, gateway, gateway_config
-
-__all__ = ["gateway"]
+from tests.clients import FakeAlipay, Hang, Reply, gateway_config
 
 ACTIVITY = "2016042700826004508401111111"
 
