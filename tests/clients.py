@@ -19,13 +19,14 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from typing import Any, Protocol
 
 import attrs
 from aiohttp import web
 
 from alipay_voucher import aes, protocol
+from alipay_voucher.batch import SendOutcome
 from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.credentials import RSAKeySigner, load_private_key, load_public_key
@@ -298,11 +299,60 @@ class Driver:
             return await function(*args, **kwargs)
         return await asyncio.to_thread(function, *args, **kwargs)
 
+    @property
+    def config(self) -> AlipayConfig:
+        return self.client.config
+
+    def send_many(self, *args: Any, **kwargs: Any) -> Outcomes:
+        """``client.send_many(...)`` as an async iterator with ``aclose()``, either kind.
+
+        The blocking client's iterator is stepped and closed from a worker thread, as a
+        blocking caller steps it, so the test's loop keeps serving meanwhile.
+        """
+        if isinstance(self.client, AsyncVoucherClient):
+            return self.client.send_many(*args, **kwargs)
+        return _Stepped(self.client.send_many(*args, **kwargs))
+
     async def aclose(self) -> None:
         if isinstance(self.client, AsyncVoucherClient):
             await self.client.aclose()
         else:
             await asyncio.to_thread(self.client.close)
+
+
+class Outcomes(Protocol):
+    """What :meth:`Driver.send_many` returns for either client."""
+
+    def __aiter__(self) -> AsyncIterator[SendOutcome]: ...
+
+    def __anext__(self) -> Awaitable[SendOutcome]: ...
+
+    async def aclose(self) -> None: ...
+
+
+_END = object()
+
+
+class _Stepped:
+    """A blocking iterator stepped from worker threads: ``async for`` over it."""
+
+    def __init__(self, iterator: Iterator[SendOutcome]) -> None:
+        self._iterator = iterator
+
+    def __aiter__(self) -> _Stepped:
+        return self
+
+    async def __anext__(self) -> SendOutcome:
+        item = await asyncio.to_thread(next, self._iterator, _END)
+        if item is _END:
+            raise StopAsyncIteration
+        assert isinstance(item, SendOutcome)
+        return item
+
+    async def aclose(self) -> None:
+        close = getattr(self._iterator, "close", None)
+        if close is not None:
+            await asyncio.to_thread(close)
 
 
 MakeClient = Callable[..., Driver]
@@ -316,6 +366,7 @@ __all__ = [
     "FakeAlipay",
     "GatewayThread",
     "Hang",
+    "Outcomes",
     "Received",
     "Reply",
     "error",

@@ -12,6 +12,8 @@ from the package's own pytest plugin, as a user's suite gets them.
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,6 +103,16 @@ async def make_client(request: pytest.FixtureRequest) -> AsyncIterator[MakeClien
 async def gateway() -> AsyncIterator[FakeAlipay]:
     async with FakeAlipay() as server:
         yield server
+
+
+@pytest.fixture
+def main_thread() -> Iterator[None]:
+    """For a test that interrupts blocking code (``tests/signals.py``)."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals are delivered to the main thread only")
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT is not Python's default handler here")
+    yield
 
 
 # --------------------------------------------------------------------------- the sandbox

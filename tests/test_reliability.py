@@ -21,7 +21,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pytest
 
@@ -29,10 +29,10 @@ from alipay_voucher.batch import SendOutcome
 from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.errors import SignatureVerificationError
-from alipay_voucher.sync import VoucherClient
 from alipay_voucher.testing import Fault, SandboxThread
 
 from .campaigns import batch_env, holdings, start_activity, users
+from .clients import Driver, MakeClient
 from .raw_calls import activity_body
 from .standalone import ROOT
 
@@ -44,33 +44,28 @@ MIXED: dict[Fault | str, float] = {
     Fault.TRUNCATE: 0.04,
     Fault.DELAY: 0.04,
 }
-Kind = Literal["async", "sync"]
 
 
-def campaign(
-    kind: Kind, config: AlipayConfig, activity_id: str, recipients: list[str], **options: Any
+async def published_activity(client: Driver, quantity: int) -> str:
+    created = await client.call(
+        "create", activity_body(f"rel-{time.time_ns()}", quantity=quantity, per_user=1)
+    )
+    assert isinstance(created.activity_id, str)
+    await client.call("publish", {"activity_id": created.activity_id, "out_biz_no": "rel-pub"})
+    return created.activity_id
+
+
+async def campaign(
+    client: Driver, activity_id: str, recipients: list[str], **options: Any
 ) -> list[SendOutcome]:
-    if kind == "sync":
-        with VoucherClient(config) as client:
-            return list(client.send_many(activity_id, recipients, **options))
-
-    async def run() -> list[SendOutcome]:
-        async with AsyncVoucherClient(config) as client:
-            return [o async for o in client.send_many(activity_id, recipients, **options)]
-
-    return asyncio.run(run())
+    return [o async for o in client.send_many(activity_id, recipients, **options)]
 
 
-def send_count(config: AlipayConfig, activity_id: str) -> int:
-    async def ask() -> int:
-        async with AsyncVoucherClient(config) as client:
-            answer = await client.query(activity_id)
-        inventory = answer.voucher_inventory_info
-        count = getattr(inventory, "send_count", None)
-        assert isinstance(count, int)
-        return count
-
-    return asyncio.run(ask())
+async def send_count(client: Driver, activity_id: str) -> int:
+    answer = await client.call("query", activity_id)
+    count = getattr(answer.voucher_inventory_info, "send_count", None)
+    assert isinstance(count, int)
+    return count
 
 
 def audit(
@@ -93,73 +88,81 @@ def audit(
     return dict(tally)
 
 
-def run_mixed_faults(kind: Kind, count: int) -> dict[str, Any]:
-    with SandboxThread() as running:
-        sandbox = running.sandbox
-        config = sandbox.config(retry=RETRY, timeout=0.25)
-        activity_id = start_activity(running, quantity=count + 10)
-        sandbox.faults.delay = 0.6
-        sandbox.faults.rate(MIXED, seed=20261125, operation="send")
-        recipients = users(count)
-        outcomes = campaign(kind, config, activity_id, recipients, concurrency=32)
-        sandbox.faults.clear()
-        # The short timeout exists to meet the injected delays; with the faults gone, a
-        # check or the settling run must not fail because this machine is busy.
-        calm = sandbox.config(retry=RETRY, timeout=10)
-        held = holdings(running, activity_id)
-        tally = audit(outcomes, held, recipients)
-        successful = {o.recipient.id for o in outcomes if o.ok}
-        effected_unknown = tally.get("unknown_effected", 0)
-        assert send_count(calm, activity_id) == len(successful) + effected_unknown
-        # Settle: the same campaign again gives the unknown and failed ones their one
-        # voucher, and nobody a second.
-        settled = campaign(kind, calm, activity_id, recipients, concurrency=32)
-        assert all(o.ok for o in settled)
-        final = holdings(running, activity_id)
-        assert {u: len(v) for u, v in final.items()} == {u: 1 for u in recipients}
-        assert send_count(calm, activity_id) == len({o.recipient.id for o in settled})
-        for outcome in settled:
-            if outcome.recipient.id in successful:
-                first = next(o for o in outcomes if o.recipient.id == outcome.recipient.id)
-                assert outcome.voucher_id == first.voucher_id
-        injected = dict(Counter({k.value: v for k, v in sandbox.faults.injected.items()}))
-    report = {"kind": kind, "sends": count, "tally": tally, "faults": injected}
+async def run_mixed_faults(
+    make_client: MakeClient, running: SandboxThread, count: int
+) -> dict[str, Any]:
+    sandbox = running.sandbox  # its faults are thread-safe; the rest goes through call()
+    client = make_client(sandbox.config(retry=RETRY, timeout=0.25))
+    # The short timeout exists to meet the injected delays; with the faults gone, a
+    # check or the settling run must not fail because this machine is busy.
+    calm = make_client(sandbox.config(retry=RETRY, timeout=10))
+    activity_id = await published_activity(calm, quantity=count + 10)
+    sandbox.faults.delay = 0.6
+    sandbox.faults.rate(MIXED, seed=20261125, operation="send")
+    recipients = users(count)
+    outcomes = await campaign(client, activity_id, recipients, concurrency=32)
+    sandbox.faults.clear()
+    held = holdings(running, activity_id)
+    tally = audit(outcomes, held, recipients)
+    successful = {o.recipient.id for o in outcomes if o.ok}
+    effected_unknown = tally.get("unknown_effected", 0)
+    assert await send_count(calm, activity_id) == len(successful) + effected_unknown
+    # Settle: the same campaign again gives the unknown and failed ones their one
+    # voucher, and nobody a second.
+    settled = await campaign(calm, activity_id, recipients, concurrency=32)
+    assert all(o.ok for o in settled)
+    final = holdings(running, activity_id)
+    assert {u: len(v) for u, v in final.items()} == {u: 1 for u in recipients}
+    assert await send_count(calm, activity_id) == len({o.recipient.id for o in settled})
+    for outcome in settled:
+        if outcome.recipient.id in successful:
+            first = next(o for o in outcomes if o.recipient.id == outcome.recipient.id)
+            assert outcome.voucher_id == first.voucher_id
+    injected = dict(Counter({k.value: v for k, v in sandbox.faults.injected.items()}))
+    report = {"kind": client.kind, "sends": count, "tally": tally, "faults": injected}
     print(report)
     return report
 
 
-@pytest.mark.parametrize("kind", ["async", "sync"])
-def test_mixed_faults_small(kind: Kind) -> None:
-    report = run_mixed_faults(kind, 300)
+# Each test below runs for the async and the blocking client (``make_client``), with the
+# sandbox on a thread of its own, as a real gateway is another machine.
+
+
+async def test_mixed_faults_small(
+    make_client: MakeClient, alipay_sandbox_thread: SandboxThread
+) -> None:
+    report = await run_mixed_faults(make_client, alipay_sandbox_thread, 300)
     assert sum(report["faults"].values()) > 30  # about 20 % of at least 300 requests
 
 
 @pytest.mark.long
-@pytest.mark.parametrize("kind", ["async", "sync"])
-def test_mixed_faults_2000(kind: Kind) -> None:
-    report = run_mixed_faults(kind, 2000)
+async def test_mixed_faults_2000(
+    make_client: MakeClient, alipay_sandbox_thread: SandboxThread
+) -> None:
+    report = await run_mixed_faults(make_client, alipay_sandbox_thread, 2000)
     assert sum(report["faults"].values()) >= 300
 
 
-@pytest.mark.parametrize("kind", ["async", "sync"])
-def test_corrupt_signature_is_never_retried_nor_returned(kind: Kind) -> None:
-    with SandboxThread() as running:
-        sandbox = running.sandbox
-        config = sandbox.config(retry=RETRY)
-        activity_id = start_activity(running, quantity=10)
-        sandbox.faults.next(Fault.CORRUPT_SIGNATURE, 2, operation="send")
-        outcomes = campaign(kind, config, activity_id, users(3), concurrency=1)
-        corrupted = [o for o in outcomes if isinstance(o.error, SignatureVerificationError)]
-        assert len(corrupted) == 2 and all(o.voucher_id is None for o in corrupted)
-        # One request each: a failed verification is not retried.
-        assert sandbox.faults.injected[Fault.CORRUPT_SIGNATURE] == 2
-        sends = [e for e in sandbox.faults.log if e.operation == "send"]
-        assert len(sends) == 2
-        # The effect did happen at the gateway; a rerun returns that very voucher.
-        again = campaign(kind, config, activity_id, users(3), concurrency=1)
-        held = holdings(running, activity_id)
-        assert all(o.ok for o in again)
-        assert {u: len(v) for u, v in held.items()} == {u: 1 for u in users(3)}
+async def test_corrupt_signature_is_never_retried_nor_returned(
+    make_client: MakeClient, alipay_sandbox_thread: SandboxThread
+) -> None:
+    running = alipay_sandbox_thread
+    sandbox = running.sandbox
+    client = make_client(sandbox.config(retry=RETRY))
+    activity_id = await published_activity(client, quantity=10)
+    sandbox.faults.next(Fault.CORRUPT_SIGNATURE, 2, operation="send")
+    outcomes = await campaign(client, activity_id, users(3), concurrency=1)
+    corrupted = [o for o in outcomes if isinstance(o.error, SignatureVerificationError)]
+    assert len(corrupted) == 2 and all(o.voucher_id is None for o in corrupted)
+    # One request each: a failed verification is not retried.
+    assert sandbox.faults.injected[Fault.CORRUPT_SIGNATURE] == 2
+    sends = [e for e in sandbox.faults.log if e.operation == "send"]
+    assert len(sends) == 2
+    # The effect did happen at the gateway; a rerun returns that very voucher.
+    again = await campaign(client, activity_id, users(3), concurrency=1)
+    held = holdings(running, activity_id)
+    assert all(o.ok for o in again)
+    assert {u: len(v) for u, v in held.items()} == {u: 1 for u in users(3)}
 
 
 def test_sigkill_halfway_then_rerun(tmp_path: Path) -> None:

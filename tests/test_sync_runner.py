@@ -11,10 +11,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import gc
-import signal
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,6 +22,7 @@ from alipay_voucher.config import AlipayConfig
 from alipay_voucher.errors import AlipayError, APIError, ClientClosedError
 from alipay_voucher.sync import VoucherClient
 from tests.clients import FAST_RETRY, FakeAlipay, GatewayThread, Hang, Reply, error
+from tests.signals import interrupt_main_after
 
 ACTIVITY = "2016042700826004508401111111"
 SEND = {"activity_id": ACTIVITY, "user_id": "2088512417841101"}
@@ -224,30 +223,13 @@ def test_leaving_send_many_early_closes_the_generator_on_the_loop(
 # --------------------------------------------------------------------------- interrupts
 
 
-@pytest.fixture
-def main_thread() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signals are delivered to the main thread only")
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        pytest.skip("SIGINT is not Python's default handler here")
-    yield
-
-
-def _interrupt_main_after(seconds: float) -> threading.Timer:
-    main = threading.main_thread().ident
-    assert main is not None
-    timer = threading.Timer(seconds, signal.pthread_kill, (main, signal.SIGINT))
-    timer.start()
-    return timer
-
-
 def test_ctrl_c_while_driving_cancels_the_call_and_keeps_the_client(
     key_config: AlipayConfig, main_thread: None
 ) -> None:
     with GatewayThread() as gw, VoucherClient(_config(key_config, gw)) as client:
         client.query(ACTIVITY)
         gw.script("query", Hang(5.0))
-        timer = _interrupt_main_after(0.3)
+        timer = interrupt_main_after(0.3)
         started = time.monotonic()
         with pytest.raises(KeyboardInterrupt):
             client.query(ACTIVITY)  # this thread waits for the loop thread
@@ -267,7 +249,7 @@ def test_ctrl_c_while_waiting_for_another_thread(
             other = pool.submit(client.query, ACTIVITY)  # held for ~1 s
             while len(gw.received) < 2:
                 time.sleep(0.01)
-            timer = _interrupt_main_after(0.3)
+            timer = interrupt_main_after(0.3)
             with pytest.raises(KeyboardInterrupt):
                 client.query(ACTIVITY)  # in flight next to `other`
             timer.join()

@@ -190,11 +190,12 @@ async def test_refused_connection_is_a_transport_error_and_retried(
 async def test_timeout_after_sending_a_mutating_call_is_outcome_unknown(
     make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway, timeout=0.15))
-    gateway.script("send", Hang(2), Hang(2))
-    gateway.script("query", Hang(2), Hang(2))
+    # Each attempt must reach the gateway before it times out, also on a busy machine
+    # (connecting and writing took over 0.15 s there): a second, not a tenth.
+    gateway.script("send", Hang(3), Hang(3))
+    gateway.script("query", Hang(3), Hang(3))
     config_retry = RetryPolicy(max_attempts=2, initial_backoff=0.001, max_backoff=0.001)
-    driver = make_client(gateway_config(key_config, gateway, timeout=0.15, retry=config_retry))
+    driver = make_client(gateway_config(key_config, gateway, timeout=1.0, retry=config_retry))
     with pytest.raises(OutcomeUnknownError) as caught:
         await driver.call("send", SEND, request_id="rq-1")
     assert isinstance(caught.value.__cause__, TransportTimeoutError)
