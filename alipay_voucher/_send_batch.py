@@ -87,6 +87,10 @@ class _Progress:
         self.done += 1
         self.duplicates += 1
 
+    def landed_unread(self, count: int) -> None:
+        """Sends that finished after the caller stopped reading: done, and sent."""
+        self.done += max(0, count)
+
     def add(self, outcome: SendOutcome) -> None:
         self.done += 1
         self.skipped += outcome.skipped
@@ -202,7 +206,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         total = _count(args.recipients)
-        wanted = max(0, total - _already_served(args))
+        served_before = _already_served(args)
+        wanted = max(0, total - served_before)
     except OSError as exc:
         # a file that cannot be read is a usage mistake: exit 2, as for a bad flag
         print(f"cannot read {printable(args.recipients)}: {exc.strerror}", file=sys.stderr)
@@ -282,6 +287,11 @@ def run(args: argparse.Namespace) -> int:
     if refusal:
         print(f"send-batch refused: {printable(refusal[0])}", file=sys.stderr)
         return 1
+    if interrupted and args.journal is not None:
+        # What was in flight at Ctrl-C (or sent but not yet read) landed and was
+        # journaled after this loop stopped reading: the journal counts it.
+        with contextlib.suppress(AlipayError):
+            progress.landed_unread(_already_served(args) - served_before - progress.sent)
     _summarise(progress, failures, duplicates, interrupted, args)
     if interrupted:
         return 130

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from alipay_voucher.cli import main
-from alipay_voucher.testing import SandboxThread
+from alipay_voucher.testing import Fault, SandboxThread
 
 from .campaigns import batch_env, holdings, start_activity, users
 from .raw_calls import activity_body
@@ -182,6 +182,11 @@ def test_ctrl_c_prints_the_summary_and_how_to_resume(tmp_path: Path) -> None:
             sys.executable, "-m", "alipay_voucher", "send-batch", "--activity-id", activity_id,
             "--recipients", str(listing), "--journal", str(journal), "--rate", "30",
         ]  # fmt: skip
+        # Every answer held back a moment: requests are in flight when Ctrl-C comes, and
+        # their outcomes, journaled but never read by the command, must be counted too.
+        faults = sandbox_thread.sandbox.faults
+        faults.delay = 0.3
+        faults.rate({Fault.DELAY: 1.0}, operation="send")
         first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         deadline = time.monotonic() + 60
         while len(holdings(sandbox_thread, activity_id)) < 20 and time.monotonic() < deadline:
@@ -194,6 +199,7 @@ def test_ctrl_c_prints_the_summary_and_how_to_resume(tmp_path: Path) -> None:
         assert "run the same command again with the same --journal" in err
         served = len(holdings(sandbox_thread, activity_id))
         assert f"sent {served}, already sent earlier 0" in err  # in-flight ones landed
+        faults.clear()
         rerun = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
         assert rerun.returncode == 0, rerun.stderr
         assert f"already sent earlier {served}," in rerun.stderr
