@@ -15,6 +15,7 @@ from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.testing import SandboxThread
 from alipay_voucher.testing._standalone import write_credentials
 
+from .clients import Driver
 from .raw_calls import activity_body
 from .standalone import subprocess_env
 
@@ -45,22 +46,29 @@ class StandIn:
         return _Sent(voucher_id=f"V{request['out_biz_no']}")
 
 
-def users(n: int) -> list[str]:
-    return [f"2088{i:012d}" for i in range(1, n + 1)]
+def users(n: int, start: int = 1) -> list[str]:
+    """``n`` user ids (2088 and 12 digits), counting from ``start``."""
+    return [f"2088{i:012d}" for i in range(start, start + n)]
+
+
+async def published_activity(client: Driver, quantity: int = 1000, per_user: int = 1) -> str:
+    """Create an activity through ``client`` and publish it; its id."""
+    created = await client.call(
+        "create", activity_body(f"c-{time.time_ns()}", quantity=quantity, per_user=per_user)
+    )
+    assert isinstance(created.activity_id, str)
+    await client.call(
+        "publish", {"activity_id": created.activity_id, "out_biz_no": f"p-{time.time_ns()}"}
+    )
+    return created.activity_id
 
 
 def start_activity(running: SandboxThread, quantity: int) -> str:
-    """Create and publish through the raw book (no faults armed yet)."""
-    sandbox = running.sandbox
+    """:func:`published_activity` for a blocking test, before any fault is armed."""
 
     async def make() -> str:
-        async with AsyncVoucherClient(sandbox.config()) as client:
-            created = await client.create(
-                activity_body(f"rel-{time.time_ns()}", quantity=quantity, per_user=1)
-            )
-            assert isinstance(created.activity_id, str)
-            await client.publish({"activity_id": created.activity_id, "out_biz_no": "rel-pub"})
-            return created.activity_id
+        async with AsyncVoucherClient(running.sandbox.config()) as client:
+            return await published_activity(Driver("async", client), quantity)
 
     return asyncio.run(make())
 

@@ -1,4 +1,5 @@
-"""The sandbox as another process (``python -m alipay_voucher sandbox``), for CLI tests.
+"""Child processes of this checkout: the sandbox as another process (``python -m
+alipay_voucher sandbox``) for CLI tests, and a probe of what an import loads.
 
 The child runs this checkout's package with no ``ALIPAY_*`` setting of the caller's
 environment, so a developer's own configuration never leaks into a test.
@@ -7,6 +8,7 @@ environment, so a developer's own configuration never leaks into a test.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -54,3 +56,24 @@ def wait_for_listening(process: subprocess.Popen[str]) -> str:
     raise AssertionError(
         f"the sandbox never said it was listening: {process.stderr and process.stderr.read()}"
     )
+
+
+def loaded_after(code: str, *prefixes: str) -> list[str]:
+    """The modules named ``prefix`` or ``prefix.*`` that ``code`` leaves in sys.modules."""
+    probe = (
+        f"{code}\n"
+        "import json, sys\n"
+        f"prefixes = {list(prefixes)!r}\n"
+        "print(json.dumps(sorted(m for m in sys.modules\n"
+        "    if any(m == p or m.startswith(p + '.') for p in prefixes))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    names: list[str] = json.loads(out.stdout.splitlines()[-1])
+    return names

@@ -9,37 +9,19 @@ from typing import Any
 
 import pytest
 
-from alipay_voucher.batch import (
-    Recipient,
-    SendOutcome,
-    derive_out_biz_no,
-)
+from alipay_voucher.batch import Recipient, SendOutcome, derive_out_biz_no
 from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import RetryPolicy
 from alipay_voucher.errors import APIError, RequestValidationError
 from alipay_voucher.journal import Journal
 from alipay_voucher.testing import Fault, Sandbox
 
+from .campaigns import published_activity, users
 from .clients import Driver, MakeClient
 from .raw_calls import activity_body
 from .signals import interrupt_main_after
 
 FAST_RETRY = RetryPolicy(max_attempts=4, initial_backoff=0.001, max_backoff=0.01, deadline=20)
-
-
-def users(n: int, start: int = 1) -> list[str]:
-    return [f"2088{i:012d}" for i in range(start, start + n)]
-
-
-async def active_activity(client: Driver, quantity: int = 1000, per_user: int = 1) -> str:
-    created = await client.call(
-        "create", activity_body(f"c-{time.time_ns()}", quantity=quantity, per_user=per_user)
-    )
-    assert isinstance(created.activity_id, str)
-    await client.call(
-        "publish", {"activity_id": created.activity_id, "out_biz_no": f"p-{time.time_ns()}"}
-    )
-    return created.activity_id
 
 
 async def campaign(client: Driver, *args: Any, **options: Any) -> list[SendOutcome]:
@@ -112,7 +94,7 @@ async def test_every_recipient_gets_exactly_one_voucher(
     journal = tmp_path / "campaign.db"
     repeated: list[Recipient] = []
     client = make_client(alipay_sandbox.config(retry=FAST_RETRY))
-    activity_id = await active_activity(client)
+    activity_id = await published_activity(client)
     outcomes = await campaign(
         client, activity_id, recipients, concurrency=8, journal=journal,
         on_duplicate=repeated.append,
@@ -133,7 +115,7 @@ async def test_rerun_skips_recipients_already_served(
 ) -> None:
     journal = tmp_path / "campaign.db"
     client = make_client(alipay_sandbox.config(retry=FAST_RETRY))
-    activity_id = await active_activity(client)
+    activity_id = await published_activity(client)
     first = await campaign(client, activity_id, users(10), journal=journal)
     sends_before = len(alipay_sandbox.activity(activity_id).vouchers)
     second = await campaign(client, activity_id, users(15), journal=journal)
@@ -149,7 +131,7 @@ async def test_lost_answers_are_retried_with_the_same_key(
     alipay_sandbox: Sandbox, make_client: MakeClient
 ) -> None:
     client = make_client(alipay_sandbox.config(retry=FAST_RETRY))
-    activity_id = await active_activity(client)
+    activity_id = await published_activity(client)
     alipay_sandbox.faults.next(Fault.DROP, 5, operation="send")
     outcomes = await campaign(client, activity_id, users(12), concurrency=4)
     assert all(o.ok for o in outcomes), [o.error for o in outcomes if o.error]
@@ -161,7 +143,7 @@ async def test_business_errors_are_outcomes_not_exceptions(
     alipay_sandbox: Sandbox, make_client: MakeClient
 ) -> None:
     client = make_client(alipay_sandbox.config(retry=FAST_RETRY))
-    activity_id = await active_activity(client, quantity=3)
+    activity_id = await published_activity(client, quantity=3)
     outcomes = await campaign(client, activity_id, users(5), concurrency=1)
     failed = [o for o in outcomes if not o.ok]
     assert len(failed) == 2 and all(isinstance(o.error, APIError) for o in failed)
@@ -172,7 +154,7 @@ async def test_invalid_rows_are_outcomes_and_the_rest_is_served(
     alipay_sandbox: Sandbox, make_client: MakeClient, tmp_path: Path
 ) -> None:
     client = make_client(alipay_sandbox.config(retry=FAST_RETRY))
-    activity_id = await active_activity(client)
+    activity_id = await published_activity(client)
     rows: list[Any] = [
         users(1)[0], "20881020000000011", {"user_id": 2088000000000002}, "074a1CcTG1LelxKe",
         {"user_id": users(3)[2], "open_id": "074a1CcTG1Lelx"}, "x" * 65, users(4)[3],
@@ -190,7 +172,7 @@ async def test_invalid_rows_are_outcomes_and_the_rest_is_served(
 async def test_rate_and_open_ids(alipay_sandbox: Sandbox, make_client: MakeClient) -> None:
     open_ids = [f"074a1CcTG1Lelx{i:04d}" for i in range(6)]
     client = make_client(alipay_sandbox.config())
-    activity_id = await active_activity(client)
+    activity_id = await published_activity(client)
     outcomes = await campaign(client, activity_id, open_ids, rate=200, concurrency=3)
     assert all(o.ok and o.recipient.kind == "open_id" for o in outcomes)
     kinds = {v.user_field for v in alipay_sandbox.activity(activity_id).vouchers}
@@ -210,7 +192,7 @@ async def test_closing_early_starts_nothing_new_and_journals_what_was_in_flight(
 ) -> None:
     journal = tmp_path / "stop.db"
     client = make_client(alipay_sandbox.config())
-    activity_id = await active_activity(client)
+    activity_id = await published_activity(client)
     alipay_sandbox.faults.delay = 0.05  # requests still in flight when the caller closes
     alipay_sandbox.faults.rate({Fault.DELAY: 1.0}, operation="send")
     outcomes = client.send_many(activity_id, users(200), concurrency=4, journal=journal)
@@ -232,7 +214,7 @@ async def test_cancelling_the_async_caller_journals_what_was_in_flight(
     """The async twin of Ctrl-C (below): the task reading the outcomes is cancelled."""
     journal = tmp_path / "cancel.db"
     async with AsyncVoucherClient(alipay_sandbox.config()) as client:
-        activity_id = await active_activity(Driver("async", client))
+        activity_id = await published_activity(Driver("async", client))
         alipay_sandbox.faults.delay = 0.05
         alipay_sandbox.faults.rate({Fault.DELAY: 1.0}, operation="send")
         first = asyncio.Event()

@@ -6,7 +6,6 @@ import asyncio
 import json
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from alipay_voucher.config import AlipayConfig
 from alipay_voucher.testing import SandboxPKI, SandboxThread, make_pki
 
 from .raw_calls import RawCaller, activity_body
-from .standalone import standalone_sandbox, subprocess_env, wait_for_listening
+from .standalone import loaded_after, standalone_sandbox, wait_for_listening
 
 
 def test_help_and_usage(capsys: pytest.CaptureFixture[str]) -> None:
@@ -32,27 +31,9 @@ def test_help_and_usage(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_importing_the_cli_is_light() -> None:
-    code = (
-        "import sys, alipay_voucher.cli; "
-        "print(sorted(m for m in ('aiohttp', 'cryptography', 'attrs') if m in sys.modules))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert out.strip() == "[]"
-    code = "import sys, alipay_voucher.testing.pki; print('aiohttp' in sys.modules)"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert out.strip() == "False"  # the PKI factory does not pull in the web server
+    assert loaded_after("import alipay_voucher.cli", "aiohttp", "cryptography", "attrs") == []
+    # the PKI factory does not pull in the web server
+    assert loaded_after("import alipay_voucher.testing.pki", "aiohttp") == []
 
 
 def test_demo(capsys: pytest.CaptureFixture[str]) -> None:

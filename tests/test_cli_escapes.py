@@ -20,8 +20,8 @@ from alipay_voucher.cli import main
 from alipay_voucher.cli._common import printable, printable_formatter, printable_lines
 from alipay_voucher.testing import SandboxThread
 
+from .campaigns import batch_env, start_activity, users
 from .loopback import LoopbackServer
-from .test_reliability import _batch_env, start_activity, users
 
 CLEAR_SCREEN = "\x1b[2J\x1b]0;owned\x07"
 """Clears the screen and sets the window title: what a hostile value would try."""
@@ -58,7 +58,7 @@ def test_log_records_are_escaped() -> None:
 @pytest.fixture
 def sandbox_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxThread]:
     with SandboxThread() as running:
-        for name, value in _batch_env(running, tmp_path / "creds").items():
+        for name, value in batch_env(running, tmp_path / "creds").items():
             if name.startswith("ALIPAY_"):
                 monkeypatch.setenv(name, value)
         yield running
@@ -110,7 +110,7 @@ def test_a_hostile_answer_field_is_printed_escaped(
     sandbox_env: SandboxThread, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """JSON output escapes C0 controls itself; C1 controls and bidi overrides it keeps."""
-    from .test_sandbox_raw import activity_body
+    from .raw_calls import activity_body
 
     body = activity_body("cli-escapes", quantity=5, per_user=1)
     body["activity_name"] = "sale\u202e\x9b2J"

@@ -6,39 +6,14 @@ modules an import pulls in, never how long it takes (benchmarks/bench_import.py 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .standalone import ROOT, loaded_after
 
 CLIENT_IMPORTS = (
     "from alipay_voucher import AlipayConfig, AsyncVoucherClient",
     "from alipay_voucher import VoucherClient",
 )
-
-
-def loaded_after(code: str, *prefixes: str) -> list[str]:
-    """The modules named ``prefix`` or ``prefix.*`` that ``code`` leaves in sys.modules."""
-    probe = (
-        f"{code}\n"
-        "import json, sys\n"
-        f"prefixes = {list(prefixes)!r}\n"
-        "print(json.dumps(sorted(m for m in sys.modules\n"
-        "    if any(m == p or m.startswith(p + '.') for p in prefixes))))\n"
-    )
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    out = subprocess.run(
-        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
-    )
-    assert out.returncode == 0, out.stderr
-    names: list[str] = json.loads(out.stdout.splitlines()[-1])
-    return names
 
 
 @pytest.mark.parametrize("statement", CLIENT_IMPORTS)

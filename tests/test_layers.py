@@ -9,12 +9,12 @@ the sans-I/O modules must load without aiohttp.
 from __future__ import annotations
 
 import importlib.util
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from .standalone import loaded_after
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "import_graph.py"
 
@@ -94,11 +94,7 @@ def test_protocol_and_models_know_nothing_of_transport_or_clients() -> None:
     "module", ["alipay_voucher.protocol", "alipay_voucher.models", "alipay_voucher._retry"]
 )
 def test_sans_io_modules_load_without_aiohttp(module: str) -> None:
-    code = f"import sys, {module}; print(sorted(m for m in sys.modules if m.startswith('aio')))"
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert done.stdout.strip() == "[]", f"{module} loads {done.stdout.strip()}"
+    assert loaded_after(f"import {module}", "aiohttp") == []
 
 
 def test_the_tool_prints_every_node_and_how_it_imports() -> None:

@@ -20,7 +20,7 @@ from alipay_voucher.testing._gateway import operation_of
 from alipay_voucher.testing._rules import format_time
 from alipay_voucher.testing._state import VoucherBook
 from alipay_voucher.transport import Call
-from tests.test_sandbox_raw import activity_body
+from tests.raw_calls import activity_body
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "alipay_voucher"

@@ -20,19 +20,17 @@ from alipay_voucher import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.errors import APIError, ConfigurationError, OutcomeUnknownError
 from alipay_voucher.testing import Sandbox
+from tests.campaigns import published_activity
 from tests.clients import (
     FAST_RETRY,
+    Driver,
     Drop,
     FakeAlipay,
     MakeClient,
     error,
-    gateway,
     gateway_config,
-    make_client,
 )
-from tests.test_import_cost import loaded_after
-
-__all__ = ["gateway", "make_client"]  # fixtures used by name
+from tests.standalone import loaded_after
 
 ACTIVITY = "2016042700826004508401111111"
 TOKEN = "202412BBtokenSECRETvalue0042"
@@ -206,13 +204,8 @@ async def test_a_copy_traces_like_its_client(
     make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig, recorded: Recorded
 ) -> None:
     driver = make_client(gateway_config(key_config, gateway), tracing=recorded.provider)
-    copy = driver.client.with_options(timeout=3)
-    if driver.kind == "async":
-        await copy.query(ACTIVITY)
-    else:
-        import asyncio
-
-        await asyncio.to_thread(copy.query, ACTIVITY)
+    copy = Driver(driver.kind, driver.client.with_options(timeout=3))
+    await copy.call("query", ACTIVITY)
     assert [s.name for s in recorded.spans] == [
         "GET /v3/alipay/marketing/activity/voucher/query",
         "alipay_voucher query",
@@ -238,9 +231,7 @@ async def test_a_send_retried_after_a_sandbox_fault(
         retry=RetryPolicy(initial_backoff=0.001, max_backoff=0.002)
     )
     async with AsyncVoucherClient(config, tracing=recorded.provider) as client:
-        from tests.test_batch import active_activity
-
-        activity_id = await active_activity(client)
+        activity_id = await published_activity(Driver("async", client))
         recorded.exporter.clear()
         alipay_sandbox.faults.next("503", operation="send")
         sent = await client.send({"activity_id": activity_id, "user_id": USER})
@@ -269,7 +260,7 @@ def test_a_bad_tracing_option_is_refused(key_config: AlipayConfig, tracing: Any)
 
 CLIENTS = (
     "from alipay_voucher import AlipayConfig, AsyncVoucherClient, VoucherClient\n"
-    "from tests.conftest import KEYS\n"
+    "from tests.vectors import KEYS\n"
     "config = AlipayConfig.key_mode(app_id='2021000000000001',\n"
     "    private_key=(KEYS / 'app_private_pkcs1.pem').read_text(),\n"
     "    alipay_public_key=(KEYS / 'alipay_public_spki.pem').read_text())\n"
@@ -300,7 +291,7 @@ def test_tracing_without_the_extra_names_it() -> None:
     import subprocess
     import sys
 
-    from tests.test_import_cost import ROOT
+    from tests.standalone import ROOT
 
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run(

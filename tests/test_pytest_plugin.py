@@ -16,7 +16,7 @@ import pytest
 
 from alipay_voucher.testing import pytest_plugin
 
-from .test_cli import _env
+from .standalone import subprocess_env
 
 USES_THE_FIXTURES = """
 import datetime as dt
@@ -56,7 +56,7 @@ NO_PYTEST_ASYNCIO = "raise ImportError(\"No module named 'pytest_asyncio' (hidde
 def _pytest(directory: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-        cwd=directory, env=_env(**env), capture_output=True, text=True, timeout=300,
+        cwd=directory, env=subprocess_env(**env), capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 
 

@@ -25,12 +25,8 @@ from tests.clients import (
     FakeAlipay,
     MakeClient,
     Reply,
-    gateway,
     gateway_config,
-    make_client,
 )
-
-__all__ = ["gateway", "make_client"]  # fixtures used by name
 
 ACTIVITY = "2016042700826004508401111111"
 

@@ -31,7 +31,7 @@ from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.errors import SignatureVerificationError
 from alipay_voucher.testing import Fault, SandboxThread
 
-from .campaigns import batch_env, holdings, start_activity, users
+from .campaigns import batch_env, holdings, published_activity, start_activity, users
 from .clients import Driver, MakeClient
 from .raw_calls import activity_body
 from .standalone import ROOT
@@ -44,15 +44,6 @@ MIXED: dict[Fault | str, float] = {
     Fault.TRUNCATE: 0.04,
     Fault.DELAY: 0.04,
 }
-
-
-async def published_activity(client: Driver, quantity: int) -> str:
-    created = await client.call(
-        "create", activity_body(f"rel-{time.time_ns()}", quantity=quantity, per_user=1)
-    )
-    assert isinstance(created.activity_id, str)
-    await client.call("publish", {"activity_id": created.activity_id, "out_biz_no": "rel-pub"})
-    return created.activity_id
 
 
 async def campaign(

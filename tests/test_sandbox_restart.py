@@ -25,6 +25,7 @@ from alipay_voucher.cli import main
 from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.errors import APIError
+from alipay_voucher.models import ActivityBaseInfo
 from alipay_voucher.testing import NotifyReceiver, Sandbox, SandboxPKI
 from alipay_voucher.testing._standalone import (
     SANDBOX_KEY_FILE,
@@ -34,8 +35,8 @@ from alipay_voucher.testing._standalone import (
 )
 from alipay_voucher.testing._state_file import StateFileError
 
-from .test_cli import _env
-from .test_sandbox_raw import activity_body
+from .raw_calls import activity_body
+from .standalone import subprocess_env
 
 USER = "2088000000000001"
 
@@ -66,6 +67,7 @@ async def _lifecycle(sandbox: Sandbox) -> dict[str, Any]:
         assert isinstance(first.voucher_id, str)
         sandbox.use_voucher(first.voucher_id)
         answer = await client.query(activity_id)
+    assert answer.raw is not None
     return {"activity_id": activity_id, "voucher_id": first.voucher_id, "query": answer.raw.body}
 
 
@@ -82,8 +84,10 @@ async def test_the_state_file_keeps_the_book_across_a_restart(
         assert again.book.vouchers[before["voucher_id"]].status == "USED"
         async with AsyncVoucherClient(again.config()) as client:
             answer = await client.query(activity_id)
-            assert answer.activity_base_info.activity_name == "kept"
+            base = answer.activity_base_info
+            assert isinstance(base, ActivityBaseInfo) and base.activity_name == "kept"
             assert str(answer.activity_status) == "ACTIVE"
+            assert answer.raw is not None
             assert json.loads(answer.raw.body) == json.loads(before["query"])
             # the same out_biz_no is still the same voucher, not a second one
             repeat = await client.send(
@@ -200,7 +204,7 @@ class _Run:
     def __init__(self, *flags: str) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "alipay_voucher", "sandbox", "--port", "0", *flags],
-            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
 
     def started(self) -> str:

@@ -27,12 +27,8 @@ from tests.clients import (
     Hang,
     MakeClient,
     error,
-    gateway,
     gateway_config,
-    make_client,
 )
-
-__all__ = ["gateway", "make_client"]  # fixtures used by name
 
 ACTIVITY = "2016042700826004508401111111"
 TOKEN = "202412BBtokenSECRETvalue0042"
