@@ -1,8 +1,8 @@
-"""The oracle of the hostile-input tests: what a call that ended may have returned.
+"""The oracle of the hostile-input tests: what a call or a notification may yield.
 
-A result must come from an answer Alipay's key really signed, complete and 2xx, and say
-what its body says; anything else must have ended in an ``AlipayError`` within the retry
-deadline.
+A call's result must come from an answer Alipay's key really signed, complete and 2xx,
+and say what its body says; anything else must have ended in an ``AlipayError`` within
+the retry deadline. A parsed notification must be one Alipay's key signed exactly.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -25,7 +26,8 @@ from alipay_voucher.errors import (
     TransportTimeoutError,
 )
 from alipay_voucher.models._convert import from_json
-from tests.hostile_server import HostileServer, Plan, describe
+from alipay_voucher.notify import Notification, parse_notification
+from tests.hostile_server import HostileServer, Plan, alipay_signed, describe
 from tests.hostile_strategies import AES_KEY, ALIPAY_SN, LIMIT, POLICY, SLACK, TIMEOUT, CallSpec
 
 # --------------------------------------------------------------------------- the oracle
@@ -154,3 +156,48 @@ def base_config(
     mode: str, key_config: AlipayConfig, cert_config: AlipayConfig
 ) -> tuple[AlipayConfig, bool]:
     return (cert_config, True) if mode == "cert" else (key_config, False)
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+def notify_sign_content(params: Mapping[str, str], *, v2: bool, keep_empty: bool) -> bytes:
+    """PROTOCOL section 8, written out again for the oracle (not the SDK's code)."""
+    skipped = {"sign"} if v2 else {"sign", "sign_type"}
+    pairs = sorted(
+        (k, v) for k, v in params.items() if k not in skipped and (keep_empty or v != "")
+    )
+    return "&".join(f"{k}={v}" for k, v in pairs).encode("utf-8", "surrogatepass")
+
+
+def truly_signed(params: Mapping[str, Any]) -> bool:
+    """Whether Alipay's key signed exactly these parameters (under any accepted rule)."""
+    sign = params.get("sign")
+    if not isinstance(sign, str) or not sign.isascii():
+        return False
+    return any(
+        alipay_signed(sign.encode(), notify_sign_content(params, v2=v2, keep_empty=keep))
+        for v2 in (False, True)
+        for keep in (False, True)
+    )
+
+
+def check_notification(raw: Any, config: AlipayConfig) -> str:
+    """parse_notification gives a truly signed message or raises an AlipayError."""
+    try:
+        note = parse_notification(raw, config)
+    except AlipayError as error:
+        return type(error).__name__
+    assert isinstance(note, Notification)
+    params = dict(note.params)
+    assert truly_signed(params), f"a notification Alipay never signed: {params!r}"
+    assert note.app_id == config.app_id
+    assert params["app_id"] == note.app_id
+    assert params["notify_id"] == note.notify_id and note.notify_id
+    assert params["msg_method"] == note.msg_method and note.msg_method
+    raw_biz = params.get("biz_content", "")
+    assert note.biz_content == (json.loads(raw_biz) if raw_biz else {})
+    if isinstance(raw, Mapping):
+        sent = {k: (v[0] if isinstance(v, list) else v) for k, v in raw.items()}
+        assert params == sent
+    return "ok"

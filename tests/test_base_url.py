@@ -14,7 +14,7 @@ from alipay_voucher.cli import main
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.errors import ConfigurationError
 
-from .conftest import APP_ID, KEYS
+from .vectors import APP_ID, KEYS
 
 PASSWORD = "s3cr3t-Passw0rd"
 

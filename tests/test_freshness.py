@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from alipay_voucher import protocol
+from alipay_voucher import _freshness, protocol
 from alipay_voucher._freshness import AnswerNonces
 from alipay_voucher.cli import main
 from alipay_voucher.client import AsyncVoucherClient
@@ -35,10 +35,10 @@ from alipay_voucher.sync import VoucherClient
 from alipay_voucher.testing import Sandbox, SandboxThread
 from alipay_voucher.testing._standalone import write_credentials
 
-from .conftest import KEYS
+from .campaigns import users
 from .loopback import LoopbackServer
-from .test_reliability import users
-from .test_sandbox_raw import activity_body
+from .raw_calls import activity_body
+from .vectors import KEYS
 
 ALIPAY_SIGNER = RSAKeySigner(load_private_key(KEYS / "alipay_private_pkcs1.pem"))
 BODY = b'{"voucher_id":"2024060100826004508401111111"}'
@@ -298,7 +298,7 @@ def test_doctor_ping_names_the_clock_for_a_stale_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A stale answer verifies with the right key: ``--ping`` must not blame the key."""
-    real = protocol.check_freshness
+    real = _freshness.check_freshness  # what protocol calls, under that name
 
     def an_hour_late(*args: Any, now: float, **kwargs: Any) -> None:
         real(*args, now=now + 3600, **kwargs)

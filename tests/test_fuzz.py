@@ -37,10 +37,10 @@ from alipay_voucher import protocol
 from alipay_voucher._freshness import AnswerNonces
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.errors import AlipayError
-from tests.conftest import APP_ID
+from tests.hostile_oracle import check_notification
 from tests.hostile_server import alipay_signed
 from tests.hostile_strategies import ALIPAY_KEY, ALIPAY_SN, WRONG_KEY
-from tests.test_hostile_notifications import check_notification
+from tests.vectors import APP_ID
 
 _T = TypeVar("_T")
 
