@@ -42,6 +42,12 @@ from alipay_voucher.models import (
 )
 
 LIST_ITEMS = 2
+EARLY = "2024-06-01 00:00:00"
+LATE = "2024-06-30 23:59:59"
+LATER = "2024-07-31 23:59:59"
+LEFT_OUT = ("unavailable_goods_ids",)
+"""Fields that exclude one already filled (``available_goods``), so the create passes
+its checks."""
 
 
 def _members(tp: Any) -> list[Any]:
@@ -56,7 +62,7 @@ def _sample(tp: Any, depth: int) -> Any:
     if Decimal in members:
         return "99.99"
     if datetime in members:
-        return "2024-06-30 23:59:59"
+        return LATE
     if isinstance(first, type) and issubclass(first, OpenEnum):
         return next(iter(first)).value
     if typing.get_origin(first) is list:
@@ -72,12 +78,21 @@ def _sample(tp: Any, depth: int) -> Any:
     return "2088102111111111"
 
 
+def _sample_field(field: attrs.Attribute[Any], depth: int) -> Any:
+    value = _sample(field.type, depth)
+    if value == LATE and field.name.endswith(("start_time", "begin_time")):
+        return EARLY  # every window opens before it closes, as the request checks demand
+    if value == LATE and field.name == "valid_end_time":
+        return LATER  # a voucher stays usable after the last day it can be issued
+    return value
+
+
 def full_document(cls: type[Model], depth: int = 0) -> dict[str, Any]:
     """A JSON document for ``cls`` with every field of every nested object set."""
     return {
-        field.name: _sample(field.type, depth)
+        field.name: _sample_field(field, depth)
         for field in attrs.fields(cls)
-        if field.init and field.name != "extra"
+        if field.init and field.name not in ("extra", *LEFT_OUT)
     }
 
 
