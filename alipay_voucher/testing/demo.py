@@ -114,7 +114,11 @@ async def _lifecycle(
             name = base.activity_name if isinstance(base, ActivityBaseInfo) else final.activity_name
             say(f"query    -> status {final.activity_status}, name {name!r}; {_counters(final)}")
         received = len(receiver.acknowledged("received"))
-        say(f"messages -> {len(receiver.acknowledged())} acknowledged ({received} received)")
+        total = len(receiver.acknowledged())
+        say(
+            f"messages -> {total} acknowledged: {total - received} about the activity, "
+            f"{received} vouchers received"
+        )
 
 
 async def run_demo(say: Callable[[str], None] = print) -> int:
