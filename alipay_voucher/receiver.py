@@ -36,7 +36,7 @@ from .notify import MAX_BODY, SUCCESS, Notification, NotificationHub, parse_noti
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from .sync import LoopThread
+    from ._loop_thread import LoopThread
 
 __all__ = ["NotificationReceiver", "Reply", "aiohttp_handler"]
 
@@ -201,7 +201,7 @@ class NotificationReceiver:
 
     def _blocking_runner(self) -> LoopThread:
         if self._runner is None:
-            from .sync import LoopThread
+            from ._loop_thread import LoopThread
 
             self._runner = LoopThread("NotificationReceiver")
         return self._runner

@@ -19,10 +19,7 @@ docstring and types carried over.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import contextlib
 import functools
-import threading
 import warnings
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
@@ -30,9 +27,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ._hooks import Hooks
+from ._loop_thread import LoopThread
 from .client import AsyncVoucherClient
 from .config import AlipayConfig, RetryPolicy
-from .errors import ClientClosedError
 
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
@@ -41,166 +38,6 @@ __all__ = ["VoucherClient", "blocking", "blocking_iterator"]
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
-
-_CANCEL_GRACE = 2.0
-"""Seconds an interrupted caller waits for its cancelled call to unwind (release its
-connection, run its ``finally`` blocks) before the interrupt goes on."""
-
-_REENTRANT = (
-    "{what} was called on a thread that is running the client's own loop (from a hook?), "
-    "where it would wait for itself forever; use the AsyncVoucherClient there, or hand "
-    "the work to another thread."
-)
-
-
-class LoopThread:
-    """One event loop, run forever by one daemon thread, started on first use.
-
-    The blocking facades run their coroutines on one: this client, and the
-    :class:`~alipay_voucher.receiver.NotificationReceiver`'s blocking methods.
-
-    The thread object (not its id, which the OS may reuse) tells whether a caller is
-    the loop's own thread: such a caller (a hook) is refused, since it would wait for
-    itself.
-    """
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-        self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._closing = False
-
-    @property
-    def started(self) -> bool:
-        return self._thread is not None
-
-    @property
-    def running(self) -> bool:
-        """The loop thread is alive (started and not yet shut down)."""
-        thread = self._thread
-        return thread is not None and thread.is_alive()
-
-    @property
-    def closing(self) -> bool:
-        return self._closing
-
-    def on_loop_thread(self) -> bool:
-        return self._thread is not None and threading.current_thread() is self._thread
-
-    def _start_locked(self) -> asyncio.AbstractEventLoop:
-        if self._loop is None:
-            loop = asyncio.new_event_loop()
-            thread = threading.Thread(
-                target=_serve, args=(loop,), name=f"{self._name} loop", daemon=True
-            )
-            thread.start()
-            self._loop, self._thread = loop, thread
-        return self._loop
-
-    def submit(
-        self, coro: Coroutine[Any, Any, _T], *, internal: bool = False
-    ) -> tuple[concurrent.futures.Future[_T], threading.Event]:
-        """Put ``coro`` on the loop; the event is set once it has fully unwound."""
-        with self._lock:
-            if self._closing and not internal:
-                coro.close()
-                raise ClientClosedError(f"{self._name} is closed; create a new client.")
-            loop = self._start_locked()
-        unwound = threading.Event()
-        return asyncio.run_coroutine_threadsafe(_tracked(coro, unwound), loop), unwound
-
-    def run(self, coro: Coroutine[Any, Any, _T], *, internal: bool = False) -> _T:
-        """Run ``coro`` on the loop and return its result (or raise its error).
-
-        An interrupt (Ctrl-C) while waiting cancels the call on the loop and waits a
-        moment for it to unwind before it goes on.
-        """
-        if self.on_loop_thread():
-            coro.close()
-            raise RuntimeError(_REENTRANT.format(what="a VoucherClient method"))
-        future, unwound = self.submit(coro, internal=internal)
-        try:
-            return future.result()
-        except concurrent.futures.CancelledError:
-            if self._closing:
-                raise ClientClosedError(
-                    f"{self._name} was closed while the call was in progress."
-                ) from None
-            raise
-        except BaseException:
-            if future.cancel():
-                unwound.wait(_CANCEL_GRACE)
-            raise
-
-    def close(self, final: Callable[[], Coroutine[Any, Any, Any]] | None = None) -> None:
-        """Run ``final()`` (if the loop was ever started), end every call in progress
-        (they raise :class:`ClientClosedError`), stop the loop and join its thread;
-        idempotent."""
-        if self.on_loop_thread():
-            raise RuntimeError(_REENTRANT.format(what="VoucherClient.close()"))
-        with self._lock:
-            if self._closing:
-                return
-            self._closing = True
-            loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        if loop.is_closed() or not thread.is_alive():
-            # The loop ended without close() (its thread was stopped, or this process is a
-            # fork in which it never ran): nothing can run on it any more. Its session was
-            # closed as the loop ended (shutdown_asyncgens; see _loop_end), or goes with it.
-            return
-        try:
-            if final is not None:
-                self.run(final(), internal=True)
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
-
-    def shutdown_soon(self, final: Callable[[], Coroutine[Any, Any, Any]]) -> None:
-        """Run ``final()`` on the loop, then stop it; wait for nothing (for finalizers)."""
-        with self._lock:
-            self._closing = True
-            loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-
-        async def last() -> None:
-            try:
-                await final()
-            finally:
-                asyncio.get_running_loop().stop()
-
-        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-            asyncio.run_coroutine_threadsafe(last(), loop)
-
-
-async def _tracked(coro: Coroutine[Any, Any, _T], unwound: threading.Event) -> _T:
-    try:
-        return await coro
-    finally:
-        unwound.set()
-
-
-def _serve(loop: asyncio.AbstractEventLoop) -> None:
-    """The loop thread: run until stopped, then end what is left and close the loop."""
-    asyncio.set_event_loop(loop)
-    try:
-        while True:
-            try:
-                loop.run_forever()
-            except BaseException:  # a KeyboardInterrupt raised inside a call: the task
-                continue  # carries it to its caller; the loop goes on serving
-            break
-        while pending := asyncio.all_tasks(loop):
-            for task in pending:
-                task.cancel()
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.run_until_complete(loop.shutdown_default_executor())
-    finally:
-        loop.close()
 
 
 def _abandoned(name: str, runner: LoopThread, final: Callable[[], Any]) -> None:

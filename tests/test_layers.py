@@ -103,4 +103,4 @@ def test_the_tool_prints_every_node_and_how_it_imports() -> None:
     assert set(lines) == set(import_graph.graph())
     assert "batch" in lines["client"].split(", ")  # at import time
     assert "client (types)" in lines["batch"].split(", ")  # for type checking only
-    assert "sync (lazy)" in lines["receiver"].split(", ")  # on first use
+    assert "_loop_thread (lazy)" in lines["receiver"].split(", ")  # on first use
