@@ -27,7 +27,6 @@ __all__ = [
     "ConfigurationError",
     "DecryptionError",
     "DedupeStoreError",
-    "DuplicateNotificationError",
     "ErrorLink",
     "EventLoopMismatchError",
     "MalformedResponseError",
@@ -297,13 +296,3 @@ class DedupeStoreError(AlipayError):
 class StaleNotificationError(NotificationError):
     """A verified message is older than the configured maximum age (a possible replay)."""
 
-
-class DuplicateNotificationError(NotificationError):
-    """A verified message was already handled; ``notification`` holds it.
-
-    Answer ``success`` again so that Alipay stops redelivering, but do not act twice.
-    """
-
-    def __init__(self, message: str, *, notification: object) -> None:
-        super().__init__(message)
-        self.notification = notification

@@ -108,7 +108,7 @@ def test_every_error_pickles_with_its_fields(cls: type[AlipayError]) -> None:
 
 def test_the_tree_walk_finds_the_errors_of_every_module() -> None:
     names = {cls.__name__ for cls in _error_classes()}
-    assert {"OutcomeUnknownError", "DuplicateNotificationError", "TransportTimeoutError"} <= names
+    assert {"OutcomeUnknownError", "StaleAnswerError", "TransportTimeoutError"} <= names
 
 
 @pytest.mark.parametrize(
