@@ -52,6 +52,11 @@ _ID_TEXT = re.compile(r"[\x21-\x7e]{1,64}")
 _KINDS = ("user_id", "open_id")
 
 
+def _ids_given(row: Mapping[Any, Any]) -> list[tuple[Literal["user_id", "open_id"], Any]]:
+    """The recipient ids a mapping row names (empty cells do not count)."""
+    return [(k, v) for k, v in row.items() if k in _KINDS and v not in (None, "")]
+
+
 @attrs.frozen
 class Recipient:
     """One voucher recipient: an Alipay ``user_id`` (2088 + 12 digits) or an ``open_id``."""
@@ -75,7 +80,7 @@ class Recipient:
         elif isinstance(value, Recipient):
             return cls._checked(value.id, value.kind)
         if isinstance(value, Mapping):
-            given = [(k, v) for k, v in value.items() if k in _KINDS and v not in (None, "")]
+            given = _ids_given(value)
             if len(given) != 1:
                 raise RequestValidationError(
                     "a recipient needs exactly one of user_id or open_id, got "
@@ -196,8 +201,13 @@ def _invalid(raw: object, error: RequestValidationError) -> SendOutcome:
     if isinstance(raw, Recipient):
         shown, kind = raw.id, raw.kind
     elif isinstance(raw, Mapping):
-        shown = ",".join(f"{k}={v}" for k, v in raw.items())
-        kind = "open_id" if "open_id" in raw and "user_id" not in raw else "user_id"
+        given = _ids_given(raw)
+        if len(given) == 1:  # one id, itself malformed: shown as a recipient would be
+            kind, value = given[0]
+            shown = str(value)
+        else:  # both ids or neither: the row as it came
+            shown = ",".join(f"{k}={v}" for k, v in raw.items())
+            kind = "open_id" if "open_id" in raw and "user_id" not in raw else "user_id"
     else:
         shown, kind = str(raw).strip(), "user_id"
     return SendOutcome(

@@ -44,6 +44,24 @@ async def test_invalid_rows_are_outcomes_and_the_rest_is_served() -> None:
     assert sum(o.ok for o in outcomes) == 3
 
 
+async def test_an_invalid_row_is_shown_as_the_recipient_it_names() -> None:
+    rows: list[Any] = [
+        {"user_id": "2088abc", "open_id": ""},
+        {"open_id": "bad id"},
+        {"user_id": "2088000000000002", "open_id": "074a1CcTG1Lelx"},
+    ]
+    outcomes = [o async for o in stream(StandIn(), rows, concurrency=2)]
+    shown = sorted(o.recipient.key for o in outcomes)
+    # one id named: that id, of its kind; both (or neither): the row as it came
+    assert shown == sorted(
+        [
+            "user_id:2088abc",
+            "open_id:bad id",
+            "user_id:user_id=2088000000000002,open_id=074a1CcTG1Lelx",
+        ]
+    )
+
+
 async def test_an_unexpected_error_stops_every_worker_before_it_is_raised() -> None:
     client = StandIn(delay=0.02, explode_at=10)
     with pytest.raises(RuntimeError, match="a bug"):
