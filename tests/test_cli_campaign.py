@@ -56,7 +56,11 @@ def test_an_activity_from_a_file_to_its_end(
     activity_id = out.strip()
     assert running.call(lambda: running.sandbox.activity(activity_id).activity_id) == activity_id
     assert err.startswith("out_biz_no ")  # the key to repeat it with after a lost answer
-    assert cli(capsys, "activity", "publish", activity_id)[0] == 0
+    status, out, err = cli(capsys, "activity", "publish", activity_id)
+    assert status == 0 and json.loads(out) == {}
+    assert err.splitlines()[-1] == (
+        "accepted; Alipay confirms it with the message alipay.marketing.activity.message.created"
+    )
     assert cli(capsys, "activity", "append", activity_id, "--quantity", "8")[0] == 0
     status, out, _ = cli(capsys, "activity", "query", activity_id)
     shown = json.loads(out)

@@ -147,7 +147,11 @@ def run(args: argparse.Namespace) -> int:
     except AlipayError as exc:
         print(f"activity {args.action} failed: {printable(exc)}", file=sys.stderr)
         return 1
-    guaranteed = OPERATIONS[args.action].guaranteed
+    row = OPERATIONS[args.action]
+    guaranteed = row.guaranteed
+    if row.confirmed_by is not None:
+        # an empty answer means "accepted": say what to wait for, not just "{}"
+        print(f"accepted; Alipay confirms it with the message {row.confirmed_by}", file=sys.stderr)
     if guaranteed is not None:
         print(printable(getattr(result, guaranteed)))
     else:
