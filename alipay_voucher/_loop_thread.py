@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -49,6 +50,8 @@ class LoopThread:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._closing = False
+        self._pid = os.getpid()
+        """The process whose thread runs the loop (a fork copies the client, not the thread)."""
 
     @property
     def started(self) -> bool:
@@ -74,7 +77,14 @@ class LoopThread:
                 target=_serve, args=(loop,), name=f"{self._name} loop", daemon=True
             )
             thread.start()
-            self._loop, self._thread = loop, thread
+            self._loop, self._thread, self._pid = loop, thread, os.getpid()
+        elif self._pid != os.getpid():
+            raise ClientClosedError(
+                f"{self._name} runs its calls on a thread of process {self._pid}, and this "
+                "process is a fork of it, where that thread does not exist; create the "
+                "client in this process (after the fork: in the worker's start-up, not at "
+                "import time in a pre-forking server)."
+            )
         return self._loop
 
     def submit(
@@ -85,7 +95,11 @@ class LoopThread:
             if self._closing and not internal:
                 coro.close()
                 raise ClientClosedError(f"{self._name} is closed; create a new client.")
-            loop = self._start_locked()
+            try:
+                loop = self._start_locked()
+            except ClientClosedError:
+                coro.close()
+                raise
         unwound = threading.Event()
         return asyncio.run_coroutine_threadsafe(_tracked(coro, unwound), loop), unwound
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import inspect
+import os
+import select
+import signal
 import threading
 from typing import Any
 
@@ -197,3 +200,54 @@ def test_retry_override_reaches_the_async_client(key_config: AlipayConfig) -> No
     with VoucherClient(key_config, retry=policy) as client:
         assert client.retry_policy is policy
         assert "VoucherClient(app_id='2021000000000001'" in repr(client)
+
+
+def _in_a_forked_child(action: Any) -> str:
+    """Run ``action()`` in a forked child; what it raised (type and message), "ok", or
+    "hung" when it has not finished after 30 s."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report and leave without running the parent's teardown
+        try:
+            action()
+            outcome = "ok"
+        except BaseException as exc:  # whatever it was, the test reads it
+            outcome = f"{type(exc).__name__}: {exc}"
+        os.write(write, outcome.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        ready, _, _ = select.select([pipe], [], [], 30)
+        if not ready:  # the child hangs: that is the failure shown, not a stuck suite
+            os.kill(pid, signal.SIGKILL)
+        outcome = pipe.read() if ready else "hung"
+    os.waitpid(pid, 0)
+    return outcome
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+def test_a_forked_child_is_told_to_make_its_own_client(key_config: AlipayConfig) -> None:
+    # A client used before a fork (created at import time in a pre-forking server) has
+    # its loop thread in the parent only: the child used to wait forever on it.
+    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
+        assert client.query(ACTIVITY).activity_id == ACTIVITY
+        outcome = _in_a_forked_child(lambda: client.query(ACTIVITY))
+        assert outcome.startswith("ClientClosedError: "), outcome
+        assert "create the client in this process" in outcome
+        assert _in_a_forked_child(client.close) == "ok"  # and closing it there is quiet
+        assert client.query(ACTIVITY).activity_id == ACTIVITY  # the parent's is untouched
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+def test_a_client_first_used_in_the_forked_child_works_there(key_config: AlipayConfig) -> None:
+    with GatewayThread() as gw:
+        client = VoucherClient(_config(key_config, gw.base_url))
+
+        def use() -> None:
+            with client:
+                assert client.query(ACTIVITY).activity_id == ACTIVITY
+
+        assert _in_a_forked_child(use) == "ok"
+        client.close()
