@@ -20,7 +20,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import attrs
 from aiohttp import web
@@ -358,6 +358,14 @@ class _Stepped:
 MakeClient = Callable[..., Driver]
 
 
+class SandboxConfig(Protocol):
+    """The ``sandbox_config`` fixture's factory (``conftest.py``)."""
+
+    def __call__(
+        self, mode: Literal["key", "cert"] = ..., encrypt: bool = ..., **changes: Any
+    ) -> AlipayConfig: ...
+
+
 __all__ = [
     "APP_ID",
     "FAST_RETRY",
@@ -369,6 +377,7 @@ __all__ = [
     "Outcomes",
     "Received",
     "Reply",
+    "SandboxConfig",
     "error",
     "gateway_config",
     "unused_port",

@@ -16,7 +16,7 @@ import signal
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import aiohttp
 import pytest
@@ -26,8 +26,10 @@ from alipay_voucher.config import AlipayConfig
 from alipay_voucher.sync import VoucherClient
 from alipay_voucher.testing import Sandbox, SandboxPKI
 
-from .clients import Driver, FakeAlipay, MakeClient
+from .campaigns import published_activity
+from .clients import FAST_RETRY, Driver, FakeAlipay, MakeClient, SandboxConfig
 from .raw_calls import RawCaller
+from .sandbox_log import SandboxRequests
 from .vectors import APP_ID, KEYS, key_text, load_vector
 
 if TYPE_CHECKING:
@@ -127,6 +129,42 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 @pytest.fixture
 def raw(alipay_sandbox: Sandbox, http: aiohttp.ClientSession) -> RawCaller:
     return RawCaller(http, alipay_sandbox.config())
+
+
+@pytest.fixture
+def sandbox_config(alipay_sandbox: Sandbox) -> SandboxConfig:
+    """``sandbox_config(mode="key", encrypt=False, **changes)``: a config for
+    ``alipay_sandbox`` with quick retries and a 5 s timeout unless ``changes`` say
+    otherwise (any ``AlipayConfig.with_options`` argument)."""
+
+    def make(
+        mode: Literal["key", "cert"] = "key", encrypt: bool = False, **changes: Any
+    ) -> AlipayConfig:
+        changes.setdefault("retry", FAST_RETRY)
+        changes.setdefault("timeout", 5.0)
+        return alipay_sandbox.config(mode, encrypt).with_options(**changes)
+
+    return make
+
+
+@pytest.fixture
+def sandbox_client(make_client: MakeClient, sandbox_config: SandboxConfig) -> Driver:
+    """A client of ``make_client``'s kind for ``alipay_sandbox``: ``sandbox_config()``."""
+    return make_client(sandbox_config())
+
+
+@pytest.fixture
+async def sandbox_activity(alipay_sandbox: Sandbox) -> str:
+    """A published activity on ``alipay_sandbox`` (1,000 vouchers, one per user), made
+    by a client of its own before the test starts."""
+    async with AsyncVoucherClient(alipay_sandbox.config()) as client:
+        return await published_activity(Driver("async", client))
+
+
+@pytest.fixture
+def sandbox_requests(caplog: pytest.LogCaptureFixture) -> SandboxRequests:
+    """The requests the sandbox answered, from its access log (``tests/sandbox_log.py``)."""
+    return SandboxRequests(caplog)
 
 
 # --------------------------------------------------------------------------- other servers

@@ -1,6 +1,9 @@
-"""The seven operations and request(), end to end against the loopback gateway.
+"""The seven operations and request(), end to end.
 
 Every test runs twice, for AsyncVoucherClient and for VoucherClient (``make_client``).
+Against the sandbox wherever it can give the answer; against ``FakeAlipay`` where the
+test reads the request's bytes or needs an answer the sandbox must not give (see
+``tests/clients.py``).
 """
 
 from __future__ import annotations
@@ -32,15 +35,11 @@ from alipay_voucher.models import (
     VoucherSendResponse,
     VoucherStopResponse,
 )
+from alipay_voucher.testing import Sandbox
+from alipay_voucher.testing._state import STATUS_STOPPED
 from alipay_voucher.transport import ClientClosedError
-from tests.clients import (
-    APP_ID,
-    FakeAlipay,
-    MakeClient,
-    Reply,
-    error,
-    gateway_config,
-)
+from tests.clients import Driver, FakeAlipay, MakeClient, Reply, SandboxConfig, gateway_config
+from tests.sandbox_log import SandboxRequests
 
 ACTIVITY = "2016042700826004508401111111"
 
@@ -86,12 +85,13 @@ async def test_an_accepted_answer_without_the_new_id_is_outcome_unknown(
 
 
 async def test_operations_that_only_accept_need_no_id(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    alipay_sandbox: Sandbox, sandbox_activity: str, sandbox_client: Driver
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway))
-    gateway.script("stop", Reply(payload={}))
-    stopped = await driver.call("stop", {"activity_id": ACTIVITY, "out_biz_no": "stop-1"})
+    stopped = await sandbox_client.call(
+        "stop", {"activity_id": sandbox_activity, "out_biz_no": "stop-1"}
+    )
     assert stopped.http_status == 200
+    assert alipay_sandbox.activity(sandbox_activity).status == STATUS_STOPPED
 
 
 def _body(received: Any) -> dict[str, Any]:
@@ -205,15 +205,22 @@ async def test_per_call_request_id_and_app_auth_token(
     assert received.verified  # the token line was part of the signed content
 
 
-async def test_cert_mode(make_client: MakeClient, cert_config: AlipayConfig) -> None:
-    async with FakeAlipay(alipay_sn=cert_config.default_alipay_sn) as gw:
-        driver = make_client(gateway_config(cert_config, gw))
-        result = await driver.call("send", {"activity_id": ACTIVITY, "user_id": "2088512417841101"})
-        assert result.voucher_id
-        received = gw.received[0]
-        assert received.verified
-        assert received.auth is not None and received.auth.app_cert_sn == cert_config.app_cert_sn
-        assert received.headers["alipay-root-cert-sn"] == cert_config.alipay_root_cert_sn
+async def test_cert_mode(
+    make_client: MakeClient,
+    alipay_sandbox: Sandbox,
+    sandbox_config: SandboxConfig,
+    sandbox_activity: str,
+) -> None:
+    config = sandbox_config("cert")
+    # the sandbox refuses an unknown app_cert_sn or root SN, and signs its answers in
+    # cert mode with the SN of its Alipay certificate, which the client checks
+    assert config.app_cert_sn == alipay_sandbox.app_cert_sn
+    assert config.alipay_root_cert_sn == alipay_sandbox.root_cert_sn
+    driver = make_client(config)
+    result = await driver.call(
+        "send", {"activity_id": sandbox_activity, "user_id": "2088512417841101"}
+    )
+    assert result.voucher_id
 
 
 @pytest.mark.parametrize("how", ["config", "per_call"])
@@ -242,13 +249,12 @@ async def test_aes_encrypted_request_and_answer(
 
 
 async def test_encrypt_without_key_is_a_configuration_error(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient, sandbox_config: SandboxConfig, sandbox_requests: SandboxRequests
 ) -> None:
-    config = gateway_config(key_config, gateway, encrypt_key=None)
-    driver = make_client(config)
+    driver = make_client(sandbox_config(encrypt_key=None))
     with pytest.raises(ConfigurationError, match="encrypt_key"):
         await driver.call("query", ACTIVITY, encrypt=True)
-    assert gateway.received == []
+    assert sandbox_requests() == []
 
 
 async def test_generic_request(
@@ -273,49 +279,51 @@ async def test_generic_request(
 
 
 async def test_generic_request_rejects_relative_path(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    sandbox_requests: SandboxRequests, sandbox_client: Driver
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway))
     with pytest.raises(RequestValidationError):
-        await driver.call("request", "GET", "v3/nope")
+        await sandbox_client.call("request", "GET", "v3/nope")
+    assert sandbox_requests() == []
 
 
 async def test_api_error_carries_its_facts_and_is_not_retried(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    sandbox_requests: SandboxRequests, sandbox_activity: str, sandbox_client: Driver
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway))
-    gateway.script("send", error(400, "ACTIVITY_IS_STOPED", "活动已停止"))
+    await sandbox_client.call("stop", {"activity_id": sandbox_activity})
     with pytest.raises(APIError) as caught:
-        await driver.call("send", {"activity_id": ACTIVITY, "user_id": "2088512417841101"})
+        await sandbox_client.call(
+            "send",
+            {"activity_id": sandbox_activity, "user_id": "2088512417841101"},
+            request_id="s-1",
+        )
     assert caught.value.status == 400
     assert caught.value.code == "ACTIVITY_IS_STOPED"
-    assert caught.value.trace_id == "trace-0001"
-    assert caught.value.request_id == gateway.received[0].request_id
-    assert len(gateway.received) == 1
+    # the trace id is the answer's: the sandbox's error body links to it too
+    assert (
+        caught.value.trace_id and f"traceId={caught.value.trace_id}" in caught.value.body.decode()
+    )
+    assert caught.value.request_id == "s-1"
+    assert [(a.status, a.code) for a in sandbox_requests("send")] == [(400, "ACTIVITY_IS_STOPED")]
 
 
 async def test_invalid_request_is_refused_before_sending(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    sandbox_requests: SandboxRequests, sandbox_client: Driver
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway))
     with pytest.raises(RequestValidationError) as caught:
-        await driver.call("send", {"activity_id": ACTIVITY})
+        await sandbox_client.call("send", {"activity_id": ACTIVITY})
     assert caught.value.field == "user_id"
     with pytest.raises(RequestValidationError):
-        await driver.call("query", "")
-    assert gateway.received == []
+        await sandbox_client.call("query", "")
+    assert sandbox_requests() == []
 
 
-async def test_closed_client_refuses_calls(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
-) -> None:
-    driver = make_client(gateway_config(key_config, gateway))
-    await driver.call("query", ACTIVITY)
-    await driver.aclose()
-    await driver.aclose()  # idempotent
-    assert driver.client.closed
+async def test_closed_client_refuses_calls(sandbox_activity: str, sandbox_client: Driver) -> None:
+    await sandbox_client.call("query", sandbox_activity)
+    await sandbox_client.aclose()
+    await sandbox_client.aclose()  # idempotent
+    assert sandbox_client.client.closed
     with pytest.raises(ClientClosedError):
-        await driver.call("query", ACTIVITY)
+        await sandbox_client.call("query", sandbox_activity)
 
 
 async def test_thousand_calls_share_one_session_and_leak_nothing(
@@ -362,12 +370,9 @@ async def test_thousand_calls_share_one_session_and_leak_nothing(
     assert sessions[0].closed
 
 
-async def test_repr_hides_secrets(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
-) -> None:
-    driver = make_client(gateway_config(key_config, gateway))
-    text = repr(driver.client)
-    assert APP_ID in text and "PRIVATE" not in text
+async def test_repr_hides_secrets(alipay_sandbox: Sandbox, sandbox_client: Driver) -> None:
+    text = repr(sandbox_client.client)
+    assert alipay_sandbox.app_id in text and "PRIVATE" not in text
 
 
 def test_target_helper_matches_protocol() -> None:

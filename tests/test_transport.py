@@ -1,5 +1,6 @@
-"""Transport behaviour against the loopback gateway: retries, backoff, deadlines,
-outcome-unknown, session lifecycle, proxies and hooks.
+"""Transport behaviour: retries, backoff, deadlines, outcome-unknown, session
+lifecycle, proxies and hooks; against the sandbox and its faults wherever they give the
+answer, against ``FakeAlipay`` for request bytes and answers the sandbox must not give.
 
 Client-visible behaviour runs for both clients through ``make_client``; what only the
 async client has (an injected session, its event-loop binding) runs for it alone.
@@ -27,17 +28,21 @@ from alipay_voucher.errors import (
     TransportTimeoutError,
 )
 from alipay_voucher.sync import VoucherClient
+from alipay_voucher.testing import Fault, Sandbox
 from alipay_voucher.transport import EventLoopMismatchError
+from tests.campaigns import published_activity
 from tests.clients import (
-    Drop,
+    Driver,
     FakeAlipay,
     Hang,
     MakeClient,
     Reply,
+    SandboxConfig,
     error,
     gateway_config,
     unused_port,
 )
+from tests.sandbox_log import SandboxRequests
 
 ACTIVITY = "2016042700826004508401111111"
 SEND = {"activity_id": ACTIVITY, "user_id": "2088512417841101"}
@@ -131,15 +136,28 @@ async def test_query_never_raises_outcome_unknown(
     assert len(gateway.for_path("query")) == 3
 
 
-@pytest.mark.parametrize("reply", [Reply(tamper=True), Reply(sign=False)], ids=["bad", "unsigned"])
-async def test_answer_failing_verification_is_never_retried(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig, reply: Reply
+async def test_an_answer_failing_verification_is_never_retried(
+    alipay_sandbox: Sandbox,
+    sandbox_requests: SandboxRequests,
+    sandbox_activity: str,
+    sandbox_client: Driver,
+) -> None:
+    alipay_sandbox.faults.next("corrupt_signature", 2)
+    with pytest.raises(SignatureVerificationError):
+        await sandbox_client.call("send", {**SEND, "activity_id": sandbox_activity})
+    with pytest.raises(SignatureVerificationError):
+        await sandbox_client.call("query", sandbox_activity)
+    assert len(sandbox_requests("send")) == len(sandbox_requests("query")) == 1
+
+
+async def test_an_unsigned_success_is_never_retried(
+    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
 ) -> None:
     driver = make_client(gateway_config(key_config, gateway))
-    gateway.script("send", reply)
+    gateway.script("send", Reply(sign=False))
     with pytest.raises(SignatureVerificationError):
         await driver.call("send", SEND)
-    gateway.script("query", reply)
+    gateway.script("query", Reply(sign=False))
     with pytest.raises(SignatureVerificationError):
         await driver.call("query", ACTIVITY)
     assert len(gateway.received) == 2
@@ -208,41 +226,48 @@ async def test_timeout_after_sending_a_mutating_call_is_outcome_unknown(
 
 
 async def test_connection_dropped_after_sending(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    alipay_sandbox: Sandbox, sandbox_activity: str, sandbox_client: Driver
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway))
-    gateway.script("send", Drop(), Drop(), Drop())
+    alipay_sandbox.faults.next("drop", 3)
     with pytest.raises(OutcomeUnknownError) as caught:
-        await driver.call("send", SEND)
+        await sandbox_client.call("send", {**SEND, "activity_id": sandbox_activity})
     assert isinstance(caught.value.__cause__, TransportError)
-    assert len(gateway.for_path("send")) == 3
-    gateway.script("query", Drop(), Drop(), Drop())
+    # each of the three attempts reached the sandbox (a fault is drawn per request)
+    assert [f.operation for f in alipay_sandbox.faults.log] == ["send"] * 3
+    alipay_sandbox.faults.next("drop", 3)
     with pytest.raises(TransportError) as query_error:
-        await driver.call("query", ACTIVITY)
+        await sandbox_client.call("query", sandbox_activity)
     assert not isinstance(query_error.value, OutcomeUnknownError)
 
 
 async def test_drop_then_success_returns_the_answer(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    alipay_sandbox: Sandbox, sandbox_activity: str, sandbox_client: Driver
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway))
-    gateway.script("send", Drop(), Reply())
-    result = await driver.call("send", {**SEND, "out_biz_no": "keep-me"})
-    assert result.voucher_id
-    assert [_out_biz_no(r) for r in gateway.for_path("send")] == ["keep-me", "keep-me"]
+    alipay_sandbox.faults.next("drop")
+    result = await sandbox_client.call(
+        "send", {**SEND, "activity_id": sandbox_activity, "out_biz_no": "keep-me"}
+    )
+    # the dropped attempt took effect; the retry carried the same key, so it got that
+    # voucher back instead of a second one
+    (voucher,) = alipay_sandbox.activity(sandbox_activity).vouchers
+    assert result.voucher_id == voucher.voucher_id
+    assert alipay_sandbox.faults.injected == {Fault.DROP: 1}
 
 
 async def test_deadline_bounds_all_attempts_and_backoff(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient,
+    alipay_sandbox: Sandbox,
+    sandbox_config: SandboxConfig,
+    sandbox_requests: SandboxRequests,
 ) -> None:
     policy = RetryPolicy(max_attempts=50, initial_backoff=0.05, max_backoff=0.05, deadline=0.4)
-    driver = make_client(gateway_config(key_config, gateway, retry=policy))
-    gateway.script("query", *[error(503, "busy")] * 50)
+    driver = make_client(sandbox_config(retry=policy))
+    alipay_sandbox.faults.next("503", 50)
     started = time.monotonic()
     with pytest.raises(APIError):
         await driver.call("query", ACTIVITY)
     elapsed = time.monotonic() - started
-    attempts = len(gateway.for_path("query"))
+    attempts = len(sandbox_requests("query"))
     assert elapsed < 0.4 + 0.3
     assert 2 <= attempts < 50
 
@@ -261,11 +286,12 @@ async def test_no_retry_is_squeezed_into_the_deadlines_last_moments(
 
 
 async def test_deadline_cuts_a_slow_attempt_short(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient, alipay_sandbox: Sandbox, sandbox_config: SandboxConfig
 ) -> None:
     policy = RetryPolicy(max_attempts=3, initial_backoff=0.001, deadline=0.3)
-    driver = make_client(gateway_config(key_config, gateway, retry=policy, timeout=10))
-    gateway.script("query", Hang(3))
+    driver = make_client(sandbox_config(retry=policy, timeout=10))
+    alipay_sandbox.faults.delay = 3
+    alipay_sandbox.faults.next("delay")
     started = time.monotonic()
     with pytest.raises(TransportTimeoutError, match="overall deadline"):
         await driver.call("query", ACTIVITY)
@@ -273,10 +299,11 @@ async def test_deadline_cuts_a_slow_attempt_short(
 
 
 async def test_per_call_timeout(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient, alipay_sandbox: Sandbox, sandbox_config: SandboxConfig
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway, retry=RetryPolicy.disabled()))
-    gateway.script("query", Hang(3))
+    driver = make_client(sandbox_config(retry=RetryPolicy.disabled()))
+    alipay_sandbox.faults.delay = 3
+    alipay_sandbox.faults.next("delay")
     started = time.monotonic()
     with pytest.raises(TransportTimeoutError, match="0.1 s"):
         await driver.call("query", ACTIVITY, timeout=0.1)
@@ -285,46 +312,54 @@ async def test_per_call_timeout(
 
 @pytest.mark.parametrize("how", ["config", "client"])
 async def test_retries_can_be_switched_off(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig, how: str
+    make_client: MakeClient,
+    alipay_sandbox: Sandbox,
+    sandbox_config: SandboxConfig,
+    sandbox_requests: SandboxRequests,
+    how: str,
 ) -> None:
     if how == "config":
-        driver = make_client(gateway_config(key_config, gateway, retry=RetryPolicy.disabled()))
+        driver = make_client(sandbox_config(retry=RetryPolicy.disabled()))
     else:
-        driver = make_client(gateway_config(key_config, gateway), retry=RetryPolicy.disabled())
+        driver = make_client(sandbox_config(), retry=RetryPolicy.disabled())
     assert driver.client.retry_policy.max_attempts == 1
-    gateway.script("query", error(503, "busy"))
+    alipay_sandbox.faults.next("503", 2)
     with pytest.raises(APIError):
         await driver.call("query", ACTIVITY)
-    gateway.script("send", error(503, "busy"))
     with pytest.raises(OutcomeUnknownError):
         await driver.call("send", SEND)
-    assert len(gateway.received) == 2
+    assert len(sandbox_requests()) == 2
 
 
 async def test_client_retry_overrides_config(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient,
+    alipay_sandbox: Sandbox,
+    sandbox_config: SandboxConfig,
+    sandbox_requests: SandboxRequests,
 ) -> None:
     policy = RetryPolicy(max_attempts=2, initial_backoff=0.001, max_backoff=0.001)
-    driver = make_client(gateway_config(key_config, gateway), retry=policy)
-    gateway.script("query", *[error(503, "busy")] * 5)
+    driver = make_client(sandbox_config(), retry=policy)
+    alipay_sandbox.faults.next("503", 5)
     with pytest.raises(APIError):
         await driver.call("query", ACTIVITY)
-    assert len(gateway.received) == 2
+    assert len(sandbox_requests()) == 2
 
 
 async def test_oversized_answer_is_refused_unread(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient,
+    sandbox_config: SandboxConfig,
+    sandbox_requests: SandboxRequests,
+    sandbox_activity: str,
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway, max_response_bytes=64))
-    big = Reply(raw=b'{"activity_id":"' + b"x" * 500 + b'"}')
-    gateway.script("query", big)
+    before = len(sandbox_requests())
+    # every answer of the sandbox's is longer than 16 bytes
+    driver = make_client(sandbox_config(max_response_bytes=16))
     with pytest.raises(TransportError, match="max_response_bytes") as caught:
-        await driver.call("query", ACTIVITY)
+        await driver.call("query", sandbox_activity)
     assert not isinstance(caught.value, OutcomeUnknownError)
-    gateway.script("send", big)
     with pytest.raises(OutcomeUnknownError):
-        await driver.call("send", SEND)
-    assert len(gateway.received) == 2  # not retried
+        await driver.call("send", {**SEND, "activity_id": sandbox_activity})
+    assert len(sandbox_requests()) - before == 2  # not retried
 
 
 async def test_generic_post_retries_only_with_out_biz_no(
@@ -362,13 +397,17 @@ async def test_generic_post_is_retried_when_it_never_left(
 
 
 async def test_hooks_see_every_attempt(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient,
+    alipay_sandbox: Sandbox,
+    sandbox_config: SandboxConfig,
+    sandbox_activity: str,
 ) -> None:
     recorder = Recorder()
-    driver = make_client(gateway_config(key_config, gateway), hooks=recorder.hooks())
-    gateway.script("send", error(503, "busy"), Reply())
+    driver = make_client(sandbox_config(), hooks=recorder.hooks())
+    alipay_sandbox.faults.next("503")
     token = "202406BBsecrettoken1234567890"
-    await driver.call("send", {**SEND, "out_biz_no": "h-1"}, app_auth_token=token)
+    send = {**SEND, "activity_id": sandbox_activity, "out_biz_no": "h-1"}
+    await driver.call("send", send, app_auth_token=token)
     assert [e.attempt for e in recorder.requests] == [1, 2]
     first, second = recorder.responses
     assert (first.status, first.will_retry, first.ok) == (503, True, False)
@@ -386,17 +425,15 @@ async def test_hooks_see_every_attempt(
 
 async def test_a_failing_hook_does_not_fail_the_call(
     make_client: MakeClient,
-    gateway: FakeAlipay,
-    key_config: AlipayConfig,
+    sandbox_config: SandboxConfig,
     caplog: pytest.LogCaptureFixture,
+    sandbox_activity: str,
 ) -> None:
     async def broken(event: object) -> None:
         raise RuntimeError("metrics backend down")
 
-    driver = make_client(
-        gateway_config(key_config, gateway), hooks=Hooks(on_request=broken, on_response=broken)
-    )
-    result = await driver.call("send", SEND)
+    driver = make_client(sandbox_config(), hooks=Hooks(on_request=broken, on_response=broken))
+    result = await driver.call("send", {**SEND, "activity_id": sandbox_activity})
     assert result.voucher_id
     assert any("hook" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
 
@@ -458,79 +495,81 @@ class ForwardProxy:
 
 
 async def test_explicit_proxy_is_used(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient,
+    alipay_sandbox: Sandbox,
+    sandbox_config: SandboxConfig,
+    sandbox_activity: str,
 ) -> None:
     async with ForwardProxy() as proxy:
-        driver = make_client(gateway_config(key_config, gateway, proxy=proxy.url))
-        result = await driver.call("query", ACTIVITY, "SELF_MODE")
-        assert result.activity_id == ACTIVITY
+        driver = make_client(sandbox_config(proxy=proxy.url))
+        # the sandbox answers only a request whose signed target survived the proxy
+        result = await driver.call("query", sandbox_activity, "SELF_MODE")
+        assert result.activity_id == sandbox_activity
         assert proxy.seen == [
             (
                 "GET",
-                f"{gateway.base_url}/v3/alipay/marketing/activity/voucher/query"
-                f"?activity_id={ACTIVITY}&merchant_access_mode=SELF_MODE",
+                f"{alipay_sandbox.base_url}/v3/alipay/marketing/activity/voucher/query"
+                f"?activity_id={sandbox_activity}&merchant_access_mode=SELF_MODE",
             )
         ]
-        assert gateway.received[0].verified  # the signed target survived the proxy
 
 
 async def test_proxy_from_environment_with_trust_env(
     make_client: MakeClient,
-    gateway: FakeAlipay,
-    key_config: AlipayConfig,
+    sandbox_config: SandboxConfig,
     monkeypatch: pytest.MonkeyPatch,
+    sandbox_activity: str,
 ) -> None:
     for name in ("NO_PROXY", "no_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     async with ForwardProxy() as proxy:
         monkeypatch.setenv("http_proxy", proxy.url)
-        ignoring = make_client(gateway_config(key_config, gateway))
-        await ignoring.call("query", ACTIVITY)
+        ignoring = make_client(sandbox_config())
+        await ignoring.call("query", sandbox_activity)
         assert proxy.seen == []
-        trusting = make_client(gateway_config(key_config, gateway, trust_env=True))
-        await trusting.call("send", SEND)
+        trusting = make_client(sandbox_config(trust_env=True))
+        # answered, so the request was signed as it arrived through the proxy
+        assert (await trusting.call("send", {**SEND, "activity_id": sandbox_activity})).voucher_id
         assert [m for m, _ in proxy.seen] == ["POST"]
-        assert all(r.verified for r in gateway.received)
 
 
 # --------------------------------------------------------------------------- lifecycle
 
 
 async def test_injected_session_is_used_but_not_closed(
-    gateway: FakeAlipay, key_config: AlipayConfig
+    alipay_sandbox: Sandbox, sandbox_config: SandboxConfig
 ) -> None:
     async with aiohttp.ClientSession() as session:
-        async with AsyncVoucherClient(gateway_config(key_config, gateway), session=session) as c:
-            result = await c.send(SEND)
+        async with AsyncVoucherClient(sandbox_config(), session=session) as c:
+            activity_id = await published_activity(Driver("async", c))
+            result = await c.send({**SEND, "activity_id": activity_id})
             assert result.voucher_id
             assert c._transport._state.session is session
         assert c.closed
         assert not session.closed
         # the caller's session still works for the caller
-        async with session.get(gateway.base_url + "/ping") as response:
-            assert response.status == 401  # unsigned: the fake gateway refuses it
+        async with session.get(alipay_sandbox.base_url + "/ping") as response:
+            assert response.status == 400  # no such API: the sandbox refuses it
 
 
-async def test_closed_injected_session_is_reported(
-    gateway: FakeAlipay, key_config: AlipayConfig
-) -> None:
+async def test_closed_injected_session_is_reported(sandbox_config: SandboxConfig) -> None:
     session = aiohttp.ClientSession()
     await session.close()
-    client = AsyncVoucherClient(gateway_config(key_config, gateway), session=session)
+    client = AsyncVoucherClient(sandbox_config(), session=session)
     with pytest.raises(RuntimeError, match="closed by its owner"):
         await client.query(ACTIVITY)
     await client.aclose()
 
 
 async def test_session_is_created_lazily_and_once(
-    gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient, sandbox_config: SandboxConfig, sandbox_activity: str
 ) -> None:
-    client = AsyncVoucherClient(gateway_config(key_config, gateway))
+    client = AsyncVoucherClient(sandbox_config())
     assert client._transport._state.session is None
-    await asyncio.gather(*(client.query(ACTIVITY) for _ in range(10)))
+    await asyncio.gather(*(client.query(sandbox_activity) for _ in range(10)))
     session = client._transport._state.session
     assert session is not None
-    await client.query(ACTIVITY)
+    await client.query(sandbox_activity)
     assert client._transport._state.session is session
     await client.aclose()
     assert session.closed
@@ -557,10 +596,10 @@ def test_client_refuses_a_second_event_loop(key_config: AlipayConfig) -> None:
 
 
 async def test_unclosed_async_client_warns_without_cleaning_up(
-    gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient, sandbox_config: SandboxConfig, sandbox_activity: str
 ) -> None:
-    client = AsyncVoucherClient(gateway_config(key_config, gateway))
-    await client.query(ACTIVITY)
+    client = AsyncVoucherClient(sandbox_config())
+    await client.query(sandbox_activity)
     session = client._transport._state.session
     assert session is not None
     with pytest.warns(ResourceWarning, match=r"AsyncVoucherClient\(app_id=.*never closed"):
@@ -577,10 +616,10 @@ async def test_unused_client_needs_no_close(key_config: AlipayConfig) -> None:
 
 
 async def test_unclosed_sync_client_warns_and_closes_in_the_background(
-    gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient, sandbox_config: SandboxConfig, sandbox_activity: str
 ) -> None:
-    client = VoucherClient(gateway_config(key_config, gateway))
-    await asyncio.to_thread(client.query, ACTIVITY)
+    client = VoucherClient(sandbox_config())
+    await asyncio.to_thread(client.query, sandbox_activity)
     thread = client._runner._thread
     session = client._async_client._transport._state.session
     assert thread is not None and session is not None
@@ -592,7 +631,7 @@ async def test_unclosed_sync_client_warns_and_closes_in_the_background(
 
 
 async def test_closing_between_attempts_ends_the_call_honestly(
-    gateway: FakeAlipay, key_config: AlipayConfig
+    alipay_sandbox: Sandbox, sandbox_config: SandboxConfig, sandbox_requests: SandboxRequests
 ) -> None:
     holder: dict[str, AsyncVoucherClient] = {}
 
@@ -600,16 +639,14 @@ async def test_closing_between_attempts_ends_the_call_honestly(
         if event.will_retry:
             await holder["client"].aclose()
 
-    client = AsyncVoucherClient(
-        gateway_config(key_config, gateway), hooks=Hooks(on_response=close_on_retry)
-    )
+    client = AsyncVoucherClient(sandbox_config(), hooks=Hooks(on_response=close_on_retry))
     holder["client"] = client
-    gateway.script("send", error(503, "busy"))
+    alipay_sandbox.faults.next("503")
     with pytest.raises(OutcomeUnknownError) as caught:  # attempt 1 may have landed
         await client.send(SEND)
     assert isinstance(caught.value.__cause__, RuntimeError)
     assert "closed while" in str(caught.value.__cause__)
-    assert len(gateway.received) == 1
+    assert len(sandbox_requests()) == 1
 
 
 def test_injected_session_from_another_loop_is_refused(key_config: AlipayConfig) -> None:
