@@ -14,11 +14,14 @@ import pytest
 from alipay_voucher._logging import mask_id, redact, redact_headers, redact_sign_content
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.errors import APIError, OutcomeUnknownError, TransportError
+from alipay_voucher.testing import Sandbox
 from tests.clients import (
+    Driver,
     Drop,
     FakeAlipay,
     MakeClient,
     Reply,
+    SandboxConfig,
     error,
     gateway_config,
     unused_port,
@@ -145,17 +148,14 @@ async def test_one_record_per_attempt_with_structured_fields(
 
 
 async def test_the_final_failure_is_logged_at_info_the_retries_at_warning(
-    make_client: MakeClient,
-    gateway: FakeAlipay,
-    key_config: AlipayConfig,
-    caplog: pytest.LogCaptureFixture,
+    alipay_sandbox: Sandbox, sandbox_client: Driver, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="alipay_voucher")
-    driver = make_client(gateway_config(key_config, gateway))
-    gateway.script("send", error(503, "busy"), error(400, "INVALID_PARAMETER"))
-    # the 503 may have taken effect, so the caller gets OutcomeUnknownError
+    alipay_sandbox.faults.next("503")
+    # the 503 may have taken effect, so the caller gets OutcomeUnknownError (the retry
+    # is refused: there is no such activity)
     with pytest.raises(OutcomeUnknownError):
-        await driver.call(
+        await sandbox_client.call(
             "send", {"activity_id": ACTIVITY, "user_id": USER_ID, "out_biz_no": "L-2"}
         )
     records = [r for r in caplog.records if r.name == "alipay_voucher"]
@@ -164,28 +164,31 @@ async def test_the_final_failure_is_logged_at_info_the_retries_at_warning(
         (logging.INFO, "error"),
     ]
     assert "giving up" in records[1].getMessage()
+    assert records[1].__dict__["alipay_status"] == 400
 
 
 async def test_debug_env_logs_the_signed_string_masked(
     make_client: MakeClient,
-    gateway: FakeAlipay,
-    key_config: AlipayConfig,
+    alipay_sandbox: Sandbox,
+    sandbox_config: SandboxConfig,
+    sandbox_activity: str,
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="alipay_voucher")
-    quiet = make_client(gateway_config(key_config, gateway))
-    await quiet.call("query", ACTIVITY)
+    quiet = make_client(sandbox_config())
+    await quiet.call("query", sandbox_activity)
     assert not [r for r in caplog.records if "signed content" in r.getMessage()]
 
     monkeypatch.setenv("ALIPAY_LOG", "debug")
-    driver = make_client(gateway_config(key_config, gateway))  # read at creation
-    await driver.call("send", {"activity_id": ACTIVITY, "open_id": OPEN_ID}, app_auth_token=TOKEN)
+    driver = make_client(sandbox_config())  # read at creation
+    send = {"activity_id": sandbox_activity, "open_id": OPEN_ID}
+    await driver.call("send", send, app_auth_token=TOKEN)
     (record,) = [r for r in caplog.records if "signed content" in r.getMessage()]
     assert record.levelno == logging.DEBUG
     content: str = record.__dict__["alipay_sign_content"]
     lines = content.split("\n")
-    assert lines[0].startswith("app_id=2021000000000001,nonce=")
+    assert lines[0].startswith(f"app_id={alipay_sandbox.app_id},nonce=")
     assert lines[1:3] == ["POST", "/v3/alipay/marketing/activity/voucher/send"]
     assert json.loads(lines[3])["open_id"] == mask_id(OPEN_ID)
     assert lines[4] == "***"

@@ -24,9 +24,9 @@ from tests.campaigns import published_activity
 from tests.clients import (
     FAST_RETRY,
     Driver,
-    Drop,
     FakeAlipay,
     MakeClient,
+    SandboxConfig,
     error,
     gateway_config,
 )
@@ -165,15 +165,17 @@ async def test_no_span_carries_a_secret_or_a_user_id(
 
 
 async def test_the_call_span_says_how_the_call_ended(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig, recorded: Recorded
+    make_client: MakeClient,
+    alipay_sandbox: Sandbox,
+    sandbox_config: SandboxConfig,
+    sandbox_activity: str,
+    recorded: Recorded,
 ) -> None:
-    config = gateway_config(key_config, gateway, retry=RetryPolicy.disabled())
-    driver = make_client(config, tracing=recorded.provider)
-    gateway.script("send", Drop())
+    driver = make_client(sandbox_config(retry=RetryPolicy.disabled()), tracing=recorded.provider)
+    alipay_sandbox.faults.next("drop")
     with pytest.raises(OutcomeUnknownError):
-        await driver.call("send", {"activity_id": ACTIVITY, "user_id": USER})
-    gateway.script("query", error(400, "INVALID_PARAMETER"))
-    with pytest.raises(APIError):
+        await driver.call("send", {"activity_id": sandbox_activity, "user_id": USER})
+    with pytest.raises(APIError, match="INVALID_PARAMETER"):  # no such activity
         await driver.call("query", ACTIVITY)
     dropped, refused = recorded.named("alipay_voucher ")
     assert attributes(dropped)["alipay.outcome"] == "outcome_unknown"
@@ -188,12 +190,15 @@ async def test_the_call_span_says_how_the_call_ended(
 
 
 async def test_the_call_span_is_a_child_of_the_callers_span(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig, recorded: Recorded
+    make_client: MakeClient,
+    sandbox_config: SandboxConfig,
+    sandbox_activity: str,
+    recorded: Recorded,
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway), tracing=recorded.provider)
+    driver = make_client(sandbox_config(), tracing=recorded.provider)
     tracer = recorded.provider.get_tracer("the application")
     with tracer.start_as_current_span("handle order") as outer:
-        await driver.call("query", ACTIVITY)
+        await driver.call("query", sandbox_activity)
     (call,) = recorded.named("alipay_voucher query")
     assert call.parent is not None
     assert call.parent.span_id == outer.get_span_context().span_id
@@ -201,11 +206,14 @@ async def test_the_call_span_is_a_child_of_the_callers_span(
 
 
 async def test_a_copy_traces_like_its_client(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig, recorded: Recorded
+    make_client: MakeClient,
+    sandbox_config: SandboxConfig,
+    sandbox_activity: str,
+    recorded: Recorded,
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway), tracing=recorded.provider)
+    driver = make_client(sandbox_config(), tracing=recorded.provider)
     copy = Driver(driver.kind, driver.client.with_options(timeout=3))
-    await copy.call("query", ACTIVITY)
+    await copy.call("query", sandbox_activity)
     assert [s.name for s in recorded.spans] == [
         "GET /v3/alipay/marketing/activity/voucher/query",
         "alipay_voucher query",
@@ -213,12 +221,11 @@ async def test_a_copy_traces_like_its_client(
 
 
 async def test_without_tracing_no_span_is_made(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig, recorded: Recorded
+    sandbox_client: Driver, sandbox_activity: str, recorded: Recorded
 ) -> None:
-    driver = make_client(gateway_config(key_config, gateway))
     tracer = recorded.provider.get_tracer("the application")
     with tracer.start_as_current_span("handle order"):
-        await driver.call("query", ACTIVITY)
+        await sandbox_client.call("query", sandbox_activity)
     assert [s.name for s in recorded.spans] == ["handle order"]
 
 

@@ -15,9 +15,10 @@ import pytest
 
 from alipay_voucher._watchdog import Watchdog
 from alipay_voucher.client import AsyncVoucherClient
-from alipay_voucher.config import AlipayConfig, RetryPolicy
+from alipay_voucher.config import RetryPolicy
 from alipay_voucher.errors import TransportTimeoutError
-from tests.clients import FakeAlipay, Hang, Reply, gateway_config
+from alipay_voucher.testing import Sandbox
+from tests.clients import SandboxConfig
 
 ACTIVITY = "2016042700826004508401111111"
 
@@ -135,24 +136,26 @@ async def test_the_timer_goes_idle_and_rearms() -> None:
 
 
 async def test_a_slow_answer_through_the_client_is_a_timeout_and_the_next_call_works(
-    gateway: FakeAlipay, key_config: AlipayConfig
+    alipay_sandbox: Sandbox, sandbox_config: SandboxConfig, sandbox_activity: str
 ) -> None:
-    config = gateway_config(key_config, gateway, retry=RetryPolicy.disabled())
-    async with AsyncVoucherClient(config) as client:
-        gateway.script("query", Hang(3), Reply(payload={"activity_id": ACTIVITY}))
+    async with AsyncVoucherClient(sandbox_config(retry=RetryPolicy.disabled())) as client:
+        alipay_sandbox.faults.delay = 3
+        alipay_sandbox.faults.next("delay")
         started = time.monotonic()
         with pytest.raises(TransportTimeoutError, match="per-attempt timeout of 0.1 s"):
-            await client.query(ACTIVITY, timeout=0.1)
+            await client.query(sandbox_activity, timeout=0.1)
         assert time.monotonic() - started < 1.0
-        answer = await client.query(ACTIVITY, timeout=5)
-        assert answer.activity_id == ACTIVITY
+        answer = await client.query(sandbox_activity, timeout=5)
+        assert answer.activity_id == sandbox_activity
         await asyncio.sleep(0.01)  # no stray cancellation reaches the caller
 
 
-async def test_cancelling_a_call_cancels_it(gateway: FakeAlipay, key_config: AlipayConfig) -> None:
-    config = gateway_config(key_config, gateway, retry=RetryPolicy.disabled())
-    async with AsyncVoucherClient(config) as client:
-        gateway.script("query", Hang(3))
+async def test_cancelling_a_call_cancels_it(
+    alipay_sandbox: Sandbox, sandbox_config: SandboxConfig
+) -> None:
+    async with AsyncVoucherClient(sandbox_config(retry=RetryPolicy.disabled())) as client:
+        alipay_sandbox.faults.delay = 3
+        alipay_sandbox.faults.next("delay")
         call = asyncio.ensure_future(client.query(ACTIVITY, timeout=0.2))
         await asyncio.sleep(0.05)
         call.cancel()

@@ -2,7 +2,9 @@
 client's connections, loop and quota.
 
 Each test runs for AsyncVoucherClient and VoucherClient (``make_client``); a copy is
-driven with the same :class:`Driver` as its client.
+driven with the same :class:`Driver` as its client. Against the sandbox, except where a
+test reads the request's headers, counts connections or needs an answer that echoes a
+token (``FakeAlipay``).
 """
 
 from __future__ import annotations
@@ -16,19 +18,15 @@ import pytest
 from alipay_voucher.client import Hooks, ResponseEvent
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.errors import (
+    APIError,
     ClientClosedError,
     ConfigurationError,
     RequestValidationError,
     TransportTimeoutError,
 )
-from tests.clients import (
-    Driver,
-    FakeAlipay,
-    Hang,
-    MakeClient,
-    error,
-    gateway_config,
-)
+from alipay_voucher.testing import Sandbox
+from tests.clients import Driver, FakeAlipay, MakeClient, SandboxConfig, error, gateway_config
+from tests.sandbox_log import SandboxRequests
 
 ACTIVITY = "2016042700826004508401111111"
 TOKEN = "202412BBtokenSECRETvalue0042"
@@ -58,32 +56,37 @@ async def test_a_copy_sends_its_token_by_default_and_the_call_may_override_it(
 
 
 async def test_a_copy_has_its_own_timeout(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    make_client: MakeClient,
+    alipay_sandbox: Sandbox,
+    sandbox_config: SandboxConfig,
+    sandbox_activity: str,
 ) -> None:
-    client = make_client(gateway_config(key_config, gateway, retry=RetryPolicy.disabled()))
+    client = make_client(sandbox_config(retry=RetryPolicy.disabled()))
     hasty = copy_of(client, timeout=0.2)
-    gateway.script("query", Hang(1.5), Hang(0.5))
+    alipay_sandbox.faults.delay = 1.0
+    alipay_sandbox.faults.next("delay", 2)
     with pytest.raises(TransportTimeoutError, match="per-attempt timeout of 0.2 s"):
-        await hasty.call("query", ACTIVITY)
+        await hasty.call("query", sandbox_activity)
     # the client keeps config.timeout (5 s): the same wait is no timeout there
-    answered = await client.call("query", ACTIVITY)
+    answered = await client.call("query", sandbox_activity)
     assert answered.http_status == 200
 
 
 async def test_a_copy_has_its_own_retry_policy(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    alipay_sandbox: Sandbox,
+    sandbox_requests: SandboxRequests,
+    sandbox_activity: str,
+    sandbox_client: Driver,
 ) -> None:
-    client = make_client(gateway_config(key_config, gateway))
-    once = copy_of(client, retry=RetryPolicy.disabled())
+    once = copy_of(sandbox_client, retry=RetryPolicy.disabled())
     assert once.client.retry_policy == RetryPolicy.disabled()
-    assert client.client.retry_policy != RetryPolicy.disabled()
-    unavailable = error(503, "SYSTEM_ERROR")
-    gateway.script("query", unavailable, unavailable)
-    with pytest.raises(Exception, match="SYSTEM_ERROR"):
-        await once.call("query", ACTIVITY)
-    assert len(gateway.received) == 1
-    await client.call("query", ACTIVITY)  # retried past the second 503
-    assert len(gateway.received) == 3
+    assert sandbox_client.client.retry_policy != RetryPolicy.disabled()
+    alipay_sandbox.faults.next("503", 2)
+    with pytest.raises(APIError, match="503"):
+        await once.call("query", sandbox_activity)
+    assert len(sandbox_requests()) == 1
+    await sandbox_client.call("query", sandbox_activity)  # retried past the second 503
+    assert len(sandbox_requests()) == 3
 
 
 async def test_a_copy_shares_the_connections_and_the_loop(
@@ -120,26 +123,23 @@ async def test_closing_the_copy_leaves_the_client_open(
 
 
 async def test_closing_the_client_ends_its_copies(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig
+    sandbox_requests: SandboxRequests, sandbox_activity: str, sandbox_client: Driver
 ) -> None:
-    client = make_client(gateway_config(key_config, gateway))
-    copy = copy_of(client, timeout=3)
-    unused = copy_of(client, timeout=2)  # made, never called before the close
-    await copy.call("query", ACTIVITY)
-    await client.aclose()
+    copy = copy_of(sandbox_client, timeout=3)
+    unused = copy_of(sandbox_client, timeout=2)  # made, never called before the close
+    await copy.call("query", sandbox_activity)
+    await sandbox_client.aclose()
     for driver in (copy, unused):
         assert driver.client.closed
         with pytest.raises(ClientClosedError, match="closed"):
-            await driver.call("query", ACTIVITY)
-    assert len(gateway.received) == 1
+            await driver.call("query", sandbox_activity)
+    assert len(sandbox_requests()) == 1
 
 
-async def test_an_async_copy_names_the_closed_client(
-    gateway: FakeAlipay, key_config: AlipayConfig
-) -> None:
+async def test_an_async_copy_names_the_closed_client(sandbox_config: SandboxConfig) -> None:
     from alipay_voucher import AsyncVoucherClient
 
-    client = AsyncVoucherClient(gateway_config(key_config, gateway))
+    client = AsyncVoucherClient(sandbox_config())
     copy = client.with_options(timeout=3)
     await client.aclose()
     with pytest.raises(ClientClosedError, match=r"made by with_options\(\) from AsyncVoucher"):
@@ -175,7 +175,7 @@ async def test_a_bad_retry_is_refused(make_client: MakeClient, key_config: Alipa
 
 
 async def test_a_copy_of_a_dropped_client_still_works(
-    gateway: FakeAlipay, key_config: AlipayConfig
+    sandbox_config: SandboxConfig, sandbox_requests: SandboxRequests, sandbox_activity: str
 ) -> None:
     """A copy keeps what it shares alive: dropping the client it came from neither
     closes the connections under it nor warns about them."""
@@ -184,15 +184,15 @@ async def test_a_copy_of_a_dropped_client_still_works(
 
     from alipay_voucher import AsyncVoucherClient
 
-    client = AsyncVoucherClient(gateway_config(key_config, gateway))
+    client = AsyncVoucherClient(sandbox_config())
     copy = client.with_options(timeout=3)
-    await client.query(ACTIVITY)
+    await client.query(sandbox_activity)
     del client
     with warnings.catch_warnings():
         warnings.simplefilter("error", ResourceWarning)
         gc.collect()
-    await copy.query(ACTIVITY)
-    assert len(gateway.received) == 2
+    await copy.query(sandbox_activity)
+    assert len(sandbox_requests()) == 2
     # The only way left to close the pool: the transport the copy holds.
     origin = copy._transport._origin
     assert origin is not None
