@@ -20,99 +20,115 @@ from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.errors import APIError, OutcomeUnknownError, RequestValidationError
 from alipay_voucher.sync import VoucherClient, blocking
+from alipay_voucher.testing import SandboxThread
 from alipay_voucher.transport import ClientClosedError
-from tests.clients import FAST_RETRY, GatewayThread, error
+from tests.campaigns import holdings, start_activity, users
+from tests.clients import FAST_RETRY
+from tests.sandbox_log import SandboxRequests
 
 ACTIVITY = "2016042700826004508401111111"
-SEND = {"activity_id": ACTIVITY, "user_id": "2088512417841101"}
+USER = "2088512417841101"
 
 
-def _config(base: AlipayConfig, base_url: str, **changes: Any) -> AlipayConfig:
-    changes.setdefault("retry", FAST_RETRY)
-    return base.with_options(base_url=base_url, **changes)
+@pytest.fixture
+def running(alipay_sandbox_thread: SandboxThread) -> SandboxThread:
+    """The sandbox in a thread of its own: a blocking call from the test's thread (or
+    from a coroutine on the test's loop) must not stop it from answering."""
+    return alipay_sandbox_thread
 
 
-def test_in_a_plain_script(key_config: AlipayConfig) -> None:
-    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
-        assert client.send(SEND).voucher_id
-        assert client.query(ACTIVITY).activity_status == "ACTIVE"
+@pytest.fixture
+def activity(running: SandboxThread) -> str:
+    """A published activity on ``running``'s sandbox (1,000 vouchers, one per user)."""
+    return start_activity(running, 1000)
+
+
+def _client(running: SandboxThread, **options: Any) -> VoucherClient:
+    return VoucherClient(running.sandbox.config(retry=FAST_RETRY), **options)
+
+
+def test_in_a_plain_script(running: SandboxThread, activity: str) -> None:
+    with _client(running) as client:  # the sandbox checks every request's signature
+        assert client.send({"activity_id": activity, "user_id": USER}).voucher_id
+        assert client.query(activity).activity_status == "ACTIVE"
     assert client.closed
-    assert all(r.verified for r in gw.received)
 
 
 async def test_called_straight_from_a_coroutine_with_a_running_loop(
-    key_config: AlipayConfig,
+    running: SandboxThread, activity: str
 ) -> None:
     # Like a Jupyter cell or an ASGI handler: this thread's loop is running, and the
     # blocking call simply blocks it while the client's loop thread does the work.
     assert asyncio.get_running_loop().is_running()
-    with GatewayThread() as gw:
-        client = VoucherClient(_config(key_config, gw.base_url))
-        try:
-            result = client.query(ACTIVITY)
-            assert result.activity_id == ACTIVITY
-            assert result.http_status == 200
-        finally:
-            client.close()
+    client = _client(running)
+    try:
+        result = client.query(activity)
+        assert result.activity_id == activity
+        assert result.http_status == 200
+    finally:
+        client.close()
 
 
-def test_from_a_thread_running_its_own_loop(key_config: AlipayConfig) -> None:
+def test_from_a_thread_running_its_own_loop(running: SandboxThread, activity: str) -> None:
     outcome: list[Any] = []
-    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
+    with _client(running) as client:
 
         async def inside() -> None:
-            outcome.append(client.send(SEND).voucher_id)
+            outcome.append(client.send({"activity_id": activity, "user_id": USER}).voucher_id)
 
         worker = threading.Thread(target=lambda: asyncio.run(inside()))
         worker.start()
         worker.join()
-    assert outcome == ["2021072600073002785300065Q39"]
+    assert outcome == holdings(running, activity)[USER]
 
 
-def test_shared_by_many_threads_over_one_session(key_config: AlipayConfig) -> None:
-    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
+def test_shared_by_many_threads_over_one_session(
+    running: SandboxThread, activity: str, sandbox_requests: SandboxRequests
+) -> None:
+    with _client(running) as client:
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            results = list(pool.map(lambda _: client.query(ACTIVITY), range(80)))
-        assert {r.activity_id for r in results} == {ACTIVITY}
+            results = list(pool.map(lambda _: client.query(activity), range(80)))
+        assert {r.activity_id for r in results} == {activity}
         session = client._async_client._transport._state.session
         assert session is not None and not session.closed
     assert session.closed
-    assert len(gw.received) == 80
+    # read on the sandbox's loop: every answer written there was logged there first
+    assert running.call(lambda: len(sandbox_requests("query"))) == 80
 
 
-def test_errors_keep_their_types(key_config: AlipayConfig) -> None:
-    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
-        gw.script("send", error(400, "BUDGET_NOT_ENOUGH", "no budget"))
-        with pytest.raises(APIError) as caught:
-            client.send(SEND)
+def test_errors_keep_their_types(running: SandboxThread) -> None:
+    single = start_activity(running, 1)
+    with _client(running) as client:
+        client.send({"activity_id": single, "user_id": USER})
+        with pytest.raises(APIError) as caught:  # its one voucher is gone
+            client.send({"activity_id": single, "user_id": "2088000000000002"})
         assert caught.value.code == "BUDGET_NOT_ENOUGH" and caught.value.status == 400
         with pytest.raises(RequestValidationError):
-            client.send({"activity_id": ACTIVITY})
-        gw.script("send", *[error(503, "busy")] * 3)
+            client.send({"activity_id": single})
+        running.sandbox.faults.next("503", 3)
         with pytest.raises(OutcomeUnknownError) as unknown:
-            client.send({**SEND, "out_biz_no": "S-1"})
+            client.send({"activity_id": single, "user_id": USER, "out_biz_no": "S-1"})
         assert unknown.value.out_biz_no == "S-1"
 
 
 def test_close_closes_the_session_and_the_loop_and_ends_its_thread(
-    key_config: AlipayConfig,
+    running: SandboxThread, activity: str
 ) -> None:
-    with GatewayThread() as gw:
-        before = threading.active_count()
-        client = VoucherClient(_config(key_config, gw.base_url))
-        assert not client._runner.running  # nothing is started before the first call
-        client.query(ACTIVITY)
-        loop = client._runner._loop
-        assert loop is not None and not loop.is_closed() and loop.is_running()
-        assert threading.active_count() == before + 1  # the client's loop thread
-        session = client._async_client._transport._state.session
-        client.close()
-        assert loop.is_closed() and session is not None and session.closed
-        assert client.closed and not client._runner.running
-        assert threading.active_count() == before
-        client.close()  # idempotent
-        with pytest.raises(ClientClosedError):
-            client.query(ACTIVITY)
+    before = threading.active_count()
+    client = _client(running)
+    assert not client._runner.running  # nothing is started before the first call
+    client.query(activity)
+    loop = client._runner._loop
+    assert loop is not None and not loop.is_closed() and loop.is_running()
+    assert threading.active_count() == before + 1  # the client's loop thread
+    session = client._async_client._transport._state.session
+    client.close()
+    assert loop.is_closed() and session is not None and session.closed
+    assert client.closed and not client._runner.running
+    assert threading.active_count() == before
+    client.close()  # idempotent
+    with pytest.raises(ClientClosedError):
+        client.query(activity)
 
 
 def test_closing_an_unused_client_starts_nothing(key_config: AlipayConfig) -> None:
@@ -122,21 +138,22 @@ def test_closing_an_unused_client_starts_nothing(key_config: AlipayConfig) -> No
     assert client.closed and threading.active_count() == before
 
 
-def test_calling_it_from_its_own_loop_thread_is_refused(key_config: AlipayConfig) -> None:
+def test_calling_it_from_its_own_loop_thread_is_refused(
+    running: SandboxThread, activity: str
+) -> None:
     problems: list[BaseException] = []
     holder: dict[str, VoucherClient] = {}
 
     def hook(event: RequestEvent) -> None:
         try:
-            holder["client"].query(ACTIVITY)
+            holder["client"].query(activity)
         except RuntimeError as exc:
             problems.append(exc)
 
-    with GatewayThread() as gw:
-        client = VoucherClient(_config(key_config, gw.base_url), hooks=Hooks(on_request=hook))
-        holder["client"] = client
-        with client:
-            assert client.query(ACTIVITY).activity_id == ACTIVITY
+    client = _client(running, hooks=Hooks(on_request=hook))
+    holder["client"] = client
+    with client:
+        assert client.query(activity).activity_id == activity
     assert problems and "running the client's own loop" in str(problems[0])
 
 
@@ -163,7 +180,7 @@ def test_every_async_operation_has_a_blocking_twin() -> None:
 
 
 def test_blocking_makes_any_new_async_method_blocking(
-    key_config: AlipayConfig, monkeypatch: pytest.MonkeyPatch
+    running: SandboxThread, activity: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What adding a method to both clients looks like."""
 
@@ -173,13 +190,17 @@ def test_blocking_makes_any_new_async_method_blocking(
 
     monkeypatch.setattr(AsyncVoucherClient, "send_all", send_all, raising=False)
     monkeypatch.setattr(VoucherClient, "send_all", blocking(send_all), raising=False)
-    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
-        ids = client.send_all([SEND, SEND, SEND])  # type: ignore[attr-defined]
-    assert ids == ["2021072600073002785300065Q39"] * 3
-    assert len(gw.for_path("send")) == 3
+    recipients = users(3)
+    with _client(running) as client:
+        ids = client.send_all(  # type: ignore[attr-defined]
+            [{"activity_id": activity, "user_id": user} for user in recipients]
+        )
+    held = holdings(running, activity)
+    assert ids == [held[user][0] for user in recipients]
+    assert len(set(ids)) == 3
 
 
-def test_a_subclassed_async_client_is_what_runs(key_config: AlipayConfig) -> None:
+def test_a_subclassed_async_client_is_what_runs(running: SandboxThread, activity: str) -> None:
     calls: list[str] = []
 
     class Audited(AsyncVoucherClient):
@@ -190,8 +211,8 @@ def test_a_subclassed_async_client_is_what_runs(key_config: AlipayConfig) -> Non
     class AuditedSync(VoucherClient):
         _async_class = Audited
 
-    with GatewayThread() as gw, AuditedSync(_config(key_config, gw.base_url)) as client:
-        client.query(ACTIVITY)
+    with AuditedSync(running.sandbox.config(retry=FAST_RETRY)) as client:
+        client.query(activity)
     assert calls == ["query"]
 
 
@@ -227,27 +248,30 @@ def _in_a_forked_child(action: Any) -> str:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
 @pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
-def test_a_forked_child_is_told_to_make_its_own_client(key_config: AlipayConfig) -> None:
+def test_a_forked_child_is_told_to_make_its_own_client(
+    running: SandboxThread, activity: str
+) -> None:
     # A client used before a fork (created at import time in a pre-forking server) has
     # its loop thread in the parent only: the child used to wait forever on it.
-    with GatewayThread() as gw, VoucherClient(_config(key_config, gw.base_url)) as client:
-        assert client.query(ACTIVITY).activity_id == ACTIVITY
-        outcome = _in_a_forked_child(lambda: client.query(ACTIVITY))
+    with _client(running) as client:
+        assert client.query(activity).activity_id == activity
+        outcome = _in_a_forked_child(lambda: client.query(activity))
         assert outcome.startswith("ClientClosedError: "), outcome
         assert "create the client in this process" in outcome
         assert _in_a_forked_child(client.close) == "ok"  # and closing it there is quiet
-        assert client.query(ACTIVITY).activity_id == ACTIVITY  # the parent's is untouched
+        assert client.query(activity).activity_id == activity  # the parent's is untouched
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
 @pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
-def test_a_client_first_used_in_the_forked_child_works_there(key_config: AlipayConfig) -> None:
-    with GatewayThread() as gw:
-        client = VoucherClient(_config(key_config, gw.base_url))
+def test_a_client_first_used_in_the_forked_child_works_there(
+    running: SandboxThread, activity: str
+) -> None:
+    client = _client(running)
 
-        def use() -> None:
-            with client:
-                assert client.query(ACTIVITY).activity_id == ACTIVITY
+    def use() -> None:
+        with client:
+            assert client.query(activity).activity_id == activity
 
-        assert _in_a_forked_child(use) == "ok"
-        client.close()
+    assert _in_a_forked_child(use) == "ok"
+    client.close()
