@@ -109,12 +109,16 @@ async def gateway() -> AsyncIterator[FakeAlipay]:
 
 @pytest.fixture
 def main_thread() -> Iterator[None]:
-    """For a test that interrupts blocking code (``tests/signals.py``)."""
+    """For a test that interrupts blocking code (``tests/signals.py``): it runs on the main
+    thread with Python's own SIGINT handler, installed for the test if the suite was
+    started with SIGINT ignored (as a background job of a script is, ``cmd &``)."""
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("signals are delivered to the main thread only")
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        pytest.skip("SIGINT is not Python's default handler here")
-    yield
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # --------------------------------------------------------------------------- the sandbox
