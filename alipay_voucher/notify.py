@@ -166,7 +166,8 @@ def _decode_form(raw: bytes | str) -> dict[str, str]:
         )
     except (ValueError, UnicodeDecodeError):
         raise NotificationError(
-            "the message body is not an application/x-www-form-urlencoded form."
+            "the message body is not an application/x-www-form-urlencoded form; hand over "
+            "the raw request body exactly as received."
         ) from None
     return _single_values(pairs)
 

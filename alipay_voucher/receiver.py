@@ -237,7 +237,11 @@ def aiohttp_handler(
 
     async def handle(request: web.Request) -> web.StreamResponse:
         body = await _read_bounded(request)
-        reply = TOO_LARGE if body is None else await receiver.handle(body)
+        if body is None:
+            _log.warning("refused an inbound message of over %d bytes (the limit)", MAX_BODY)
+            reply = TOO_LARGE
+        else:
+            reply = await receiver.handle(body)
         return web.Response(status=reply.status, text=reply.text, content_type=reply.content_type)
 
     return handle

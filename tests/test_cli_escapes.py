@@ -17,7 +17,12 @@ import pytest
 from aiohttp import web
 
 from alipay_voucher.cli import main
-from alipay_voucher.cli._common import printable, printable_formatter, printable_lines
+from alipay_voucher.cli._common import (
+    json_text,
+    printable,
+    printable_formatter,
+    printable_lines,
+)
 from alipay_voucher.testing import SandboxThread
 
 from .campaigns import batch_env, start_activity, users
@@ -46,6 +51,17 @@ def test_printable_escapes_every_control_character(raw: str, shown: str) -> None
 
 def test_printable_lines_keeps_only_the_line_breaks() -> None:
     assert printable_lines('{\n  "a": "\x1b[2J"\n}') == '{\n  "a": "\\x1b[2J"\n}'
+
+
+@pytest.mark.parametrize("one_line", [False, True])
+def test_json_text_escapes_every_control_and_stays_json(one_line: bool) -> None:
+    values = [CLEAR_SCREEN, "a\nforged line\r", "\x9b31m", "\x7f\x00\t", "user\u202egpj.exe"]
+    document = {"values": values, "中文": "plain 中文 text"}
+    text = json_text(document, one_line=one_line)
+    assert json.loads(text) == document
+    assert printable_lines(text) == text  # nothing left for a terminal to obey
+    assert "中文" in text  # readable, not \u-escaped
+    assert (text.count("\n") == 0) is one_line
 
 
 def test_log_records_are_escaped() -> None:
@@ -109,7 +125,8 @@ def test_an_answer_message_is_printed_escaped(
 def test_a_hostile_answer_field_is_printed_escaped(
     sandbox_env: SandboxThread, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """JSON output escapes C0 controls itself; C1 controls and bidi overrides it keeps."""
+    """``json.dumps`` escapes C0 controls itself but keeps C1 controls and bidi overrides:
+    the CLI writes those as JSON escapes too, so its output still reads back as JSON."""
     from .raw_calls import activity_body
 
     body = activity_body("cli-escapes", quantity=5, per_user=1)
@@ -121,5 +138,6 @@ def test_a_hostile_answer_field_is_printed_escaped(
     assert main(["activity", "query", activity_id]) == 0
     out = capsys.readouterr().out
     assert "\u202e" not in out and "\x9b" not in out
-    assert "sale\\u202e\\x9b2J" in out
+    assert "sale\\u202e\\u009b2J" in out
+    assert json.loads(out)["activity_name"] == "sale\u202e\x9b2J"
     assert os.linesep in out  # still laid out on several lines

@@ -1,5 +1,5 @@
 """``alipay-voucher`` / ``python -m alipay_voucher``: demo, sandbox, doctor, query, activity,
-send-batch.
+send-batch, notify.
 
 One module per command, each with ``register`` (its parser) and ``run`` (what it
 does); ``_app`` assembles them. Importing this package loads only the standard

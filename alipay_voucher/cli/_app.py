@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import errno
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NoReturn
 
-from . import activity, demo, doctor, query, sandbox, send_batch
+from . import activity, demo, doctor, notify, query, sandbox, send_batch
 from ._common import UsageError, printable, printable_formatter
 
 __all__ = ["PROG", "main"]
@@ -22,7 +22,7 @@ __all__ = ["PROG", "main"]
 PROG = "alipay-voucher"
 
 # the order ``--help`` lists them in
-_COMMANDS = (demo, sandbox, doctor, query, activity, send_batch)
+_COMMANDS = (demo, sandbox, doctor, query, activity, send_batch, notify)
 
 # What an OSError means for the user, by errno: the file or the port they named.
 _OS_ERRORS = {
@@ -30,6 +30,14 @@ _OS_ERRORS = {
     errno.EISDIR: "is a directory, a file was expected",
     errno.ENOTDIR: "a path component is not a directory",
     errno.EACCES: "permission denied",
+}
+
+# What a failed bind means, for the commands that listen (their --host and --port).
+_BIND_ERRORS = {
+    errno.EADDRINUSE: "port {port} on {host} is already in use; "
+    "choose another with --port (--port 0 picks a free one)",
+    errno.EADDRNOTAVAIL: "cannot bind to {host}: not an address of this machine; "
+    "choose another with --host",
 }
 
 
@@ -58,16 +66,26 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Alipay OpenAPI v3 payment vouchers: demo, local sandbox gateway, "
-        "configuration doctor, activity management and campaigns.",
+        "configuration doctor, activity management, campaigns and notification debugging.",
     )
     parser.add_argument("-V", "--version", action="version", version=f"{PROG} {__version__}")
     _add_global_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in _COMMANDS:
         command.register(commands)
-    for subparser in commands.choices.values():
+    for subparser in _subparsers(parser):
         _add_global_options(subparser, top=False)
     return parser
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every command's parser and its actions' (``notify listen``), so that a global
+    option also works after an action."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                yield subparser
+                yield from _subparsers(subparser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     _configure_logging(verbose=args.verbose)
-    where = f"{PROG} {args.command}"
+    where = " ".join(filter(None, (PROG, args.command, getattr(args, "action", None))))
     try:
         status: int = handler(args)
     except KeyboardInterrupt:
@@ -87,12 +105,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{where}: error: {printable(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:
-        reason = _OS_ERRORS.get(exc.errno or 0)
-        if reason is None or exc.filename is None:
+        problem = _os_problem(exc, args)
+        if problem is None:
             raise
-        print(f"{where}: error: {printable(exc.filename)}: {reason}", file=sys.stderr)
+        print(f"{where}: error: {problem}", file=sys.stderr)
         return 2
     return status
+
+
+def _os_problem(exc: OSError, args: argparse.Namespace) -> str | None:
+    """What an OSError says about something the user named (a file, the address to
+    listen on), or ``None`` when it is about nothing they chose."""
+    reason = _OS_ERRORS.get(exc.errno or 0)
+    if reason is not None and exc.filename is not None:
+        return f"{printable(exc.filename)}: {reason}"
+    if not (hasattr(args, "host") and hasattr(args, "port")):
+        return None
+    import socket
+
+    if isinstance(exc, socket.gaierror):
+        return (
+            f"cannot bind to {printable(args.host)}: {printable(exc.strerror)}; "
+            "choose another with --host"
+        )
+    bind = _BIND_ERRORS.get(exc.errno or 0)
+    return None if bind is None else bind.format(host=printable(args.host), port=args.port)
 
 
 def _configure_logging(*, verbose: bool) -> None:

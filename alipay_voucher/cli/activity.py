@@ -19,7 +19,7 @@ from typing import Any
 
 from .._generated_operations import OPERATIONS
 from . import query
-from ._common import load_config, printable, printable_lines
+from ._common import json_text, load_config, printable
 
 __all__ = ["register", "run"]
 
@@ -114,7 +114,6 @@ def _request(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
-    import json
     import uuid
 
     from ..client import AsyncVoucherClient
@@ -155,5 +154,5 @@ def run(args: argparse.Namespace) -> int:
     if guaranteed is not None:
         print(printable(getattr(result, guaranteed)))
     else:
-        print(printable_lines(json.dumps(to_json(result), ensure_ascii=False, indent=2)))
+        print(json_text(to_json(result)))
     return 0

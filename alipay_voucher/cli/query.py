@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from ._common import load_config, printable, printable_lines
+from ._common import json_text, load_config, printable
 
 __all__ = ["register", "run"]
 
@@ -21,7 +21,6 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
-    import json
 
     from ..client import AsyncVoucherClient
     from ..errors import AlipayError
@@ -37,5 +36,5 @@ def run(args: argparse.Namespace) -> int:
     except AlipayError as exc:
         print(f"query failed: {printable(exc)}", file=sys.stderr)
         return 1
-    print(printable_lines(json.dumps(activity, ensure_ascii=False, indent=2)))
+    print(json_text(activity))
     return 0

@@ -41,7 +41,6 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
-    import errno
 
     from ..testing._standalone import CredentialsDirError, serve
     from ..testing._state_file import StateFileError
@@ -64,15 +63,3 @@ def run(args: argparse.Namespace) -> int:
         )
     except (CredentialsDirError, StateFileError) as exc:
         raise UsageError(str(exc)) from None
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise UsageError(
-                f"port {args.port} on {args.host} is already in use; "
-                "choose another with --port (--port 0 picks a free one)"
-            ) from None
-        if exc.errno == errno.EADDRNOTAVAIL:
-            raise UsageError(
-                f"cannot bind to {args.host}: not an address of this machine; "
-                "choose another with --host"
-            ) from None
-        raise

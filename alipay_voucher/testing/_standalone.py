@@ -14,10 +14,7 @@ client needs.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import signal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .._private_files import write_private_file
 from ..aes import load_aes_key
-from ..cli._common import printable
+from ..cli._common import printable, stop_on_signals
 from ..credentials import load_certificates, load_private_key
 from .pki import SandboxPKI, private_key_pem
 from .sandbox import Sandbox
@@ -140,12 +137,7 @@ async def serve(
     identity: dict[str, Any] = (
         {"pki": saved.pki, "encrypt_key": saved.encrypt_key} if saved else {"app_id": app_id}
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        # Windows has no loop signal handlers; Ctrl+C still ends asyncio.run there.
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+    stop = stop_on_signals()
     sandbox = Sandbox(host=host, port=port, notify_url=notify_url, state=state, **identity)
     async with sandbox:
         if credentials_dir is not None:
