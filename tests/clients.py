@@ -31,6 +31,7 @@ from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.credentials import RSAKeySigner, load_private_key, load_public_key
 from alipay_voucher.sync import VoucherClient
+from alipay_voucher.testing import SandboxThread
 from tests.loopback import LoopbackServer
 from tests.vectors import APP_ID, KEYS
 
@@ -272,6 +273,13 @@ def unused_port() -> int:
     return port
 
 
+def blocking_client(running: SandboxThread, **options: Any) -> VoucherClient:
+    """A :class:`VoucherClient` for the sandbox of ``running`` (quick retries, a 5 s
+    timeout); ``options`` go to the client (``hooks=`` ...)."""
+    config = running.sandbox.config(retry=FAST_RETRY, timeout=5.0)
+    return VoucherClient(config, **options)
+
+
 def gateway_config(base: AlipayConfig, gateway: FakeAlipay, **changes: Any) -> AlipayConfig:
     changes.setdefault("retry", FAST_RETRY)
     changes.setdefault("timeout", 5.0)
@@ -378,6 +386,7 @@ __all__ = [
     "Received",
     "Reply",
     "SandboxConfig",
+    "blocking_client",
     "error",
     "gateway_config",
     "unused_port",

@@ -24,9 +24,9 @@ import pytest
 from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.sync import VoucherClient
-from alipay_voucher.testing import Sandbox, SandboxPKI
+from alipay_voucher.testing import Sandbox, SandboxPKI, SandboxThread
 
-from .campaigns import published_activity
+from .campaigns import published_activity, start_activity
 from .clients import FAST_RETRY, Driver, FakeAlipay, MakeClient, SandboxConfig
 from .raw_calls import RawCaller
 from .sandbox_log import SandboxRequests
@@ -163,6 +163,13 @@ async def sandbox_activity(alipay_sandbox: Sandbox) -> str:
     by a client of its own before the test starts."""
     async with AsyncVoucherClient(alipay_sandbox.config()) as client:
         return await published_activity(Driver("async", client))
+
+
+@pytest.fixture
+def thread_activity(alipay_sandbox_thread: SandboxThread) -> str:
+    """A published activity on ``alipay_sandbox_thread``'s sandbox (1,000 vouchers, one
+    per user), for blocking tests."""
+    return start_activity(alipay_sandbox_thread, 1000)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ operation took effect anyway."""
 from __future__ import annotations
 
 import asyncio
+import socket
+import time
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -11,9 +13,10 @@ import pytest
 
 from alipay_voucher import protocol
 from alipay_voucher.errors import APIError, SignatureVerificationError
-from alipay_voucher.testing import Fault, Faults, Sandbox
+from alipay_voucher.testing import Fault, Faults, Sandbox, SandboxPKI, SandboxThread
 
 from .raw_calls import RawCaller, activity_body
+from .sandbox_log import SandboxRequests
 
 
 @pytest.fixture
@@ -187,3 +190,27 @@ async def test_rate_under_load_counts_exactly(alipay_sandbox: Sandbox, raw: RawC
     statuses = [(await raw.exchange("query", query={"activity_id": "x"}))[0] for _ in range(30)]
     assert statuses.count(503) == alipay_sandbox.faults.injected[Fault.UNAVAILABLE] > 0
     assert statuses.count(400) == 30 - statuses.count(503)
+
+
+def test_a_sandbox_thread_stopped_while_holding_an_answer_finishes_that_request(
+    alipay_sandbox_pki: SandboxPKI, sandbox_requests: SandboxRequests
+) -> None:
+    """Stopping unwinds a request still held back by ``delay`` whose client has gone
+    (the server's shutdown no longer tracks it): it is logged as cut short, not left
+    pending for its coroutine to be finalised later, by whichever thread collects it,
+    outside the context it ran in."""
+    with SandboxThread(pki=alipay_sandbox_pki) as running:
+        running.sandbox.faults.delay = 30
+        running.sandbox.faults.next("delay")
+        with socket.create_connection((running.sandbox.host, running.sandbox.port)) as sock:
+            sock.sendall(
+                b"GET /v3/alipay/marketing/activity/voucher/query HTTP/1.1\r\nHost: s\r\n\r\n"
+            )
+            waited = 0
+            while not running.sandbox.faults.log:  # it reached the sandbox, and waits
+                assert waited < 3000, "the request never reached the sandbox"
+                time.sleep(0.01)
+                waited += 1
+        assert sandbox_requests() == []
+        running.stop()
+        assert [(a.operation, a.status) for a in sandbox_requests()] == [("query", "-")]

@@ -23,7 +23,7 @@ from alipay_voucher.sync import VoucherClient, blocking
 from alipay_voucher.testing import SandboxThread
 from alipay_voucher.transport import ClientClosedError
 from tests.campaigns import holdings, start_activity, users
-from tests.clients import FAST_RETRY
+from tests.clients import FAST_RETRY, blocking_client
 from tests.sandbox_log import SandboxRequests
 
 ACTIVITY = "2016042700826004508401111111"
@@ -37,58 +37,50 @@ def running(alipay_sandbox_thread: SandboxThread) -> SandboxThread:
     return alipay_sandbox_thread
 
 
-@pytest.fixture
-def activity(running: SandboxThread) -> str:
-    """A published activity on ``running``'s sandbox (1,000 vouchers, one per user)."""
-    return start_activity(running, 1000)
-
-
-def _client(running: SandboxThread, **options: Any) -> VoucherClient:
-    return VoucherClient(running.sandbox.config(retry=FAST_RETRY), **options)
-
-
-def test_in_a_plain_script(running: SandboxThread, activity: str) -> None:
-    with _client(running) as client:  # the sandbox checks every request's signature
-        assert client.send({"activity_id": activity, "user_id": USER}).voucher_id
-        assert client.query(activity).activity_status == "ACTIVE"
+def test_in_a_plain_script(running: SandboxThread, thread_activity: str) -> None:
+    with blocking_client(running) as client:  # the sandbox checks every request's signature
+        assert client.send({"activity_id": thread_activity, "user_id": USER}).voucher_id
+        assert client.query(thread_activity).activity_status == "ACTIVE"
     assert client.closed
 
 
 async def test_called_straight_from_a_coroutine_with_a_running_loop(
-    running: SandboxThread, activity: str
+    running: SandboxThread, thread_activity: str
 ) -> None:
     # Like a Jupyter cell or an ASGI handler: this thread's loop is running, and the
     # blocking call simply blocks it while the client's loop thread does the work.
     assert asyncio.get_running_loop().is_running()
-    client = _client(running)
+    client = blocking_client(running)
     try:
-        result = client.query(activity)
-        assert result.activity_id == activity
+        result = client.query(thread_activity)
+        assert result.activity_id == thread_activity
         assert result.http_status == 200
     finally:
         client.close()
 
 
-def test_from_a_thread_running_its_own_loop(running: SandboxThread, activity: str) -> None:
+def test_from_a_thread_running_its_own_loop(running: SandboxThread, thread_activity: str) -> None:
     outcome: list[Any] = []
-    with _client(running) as client:
+    with blocking_client(running) as client:
 
         async def inside() -> None:
-            outcome.append(client.send({"activity_id": activity, "user_id": USER}).voucher_id)
+            outcome.append(
+                client.send({"activity_id": thread_activity, "user_id": USER}).voucher_id
+            )
 
         worker = threading.Thread(target=lambda: asyncio.run(inside()))
         worker.start()
         worker.join()
-    assert outcome == holdings(running, activity)[USER]
+    assert outcome == holdings(running, thread_activity)[USER]
 
 
 def test_shared_by_many_threads_over_one_session(
-    running: SandboxThread, activity: str, sandbox_requests: SandboxRequests
+    running: SandboxThread, thread_activity: str, sandbox_requests: SandboxRequests
 ) -> None:
-    with _client(running) as client:
+    with blocking_client(running) as client:
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            results = list(pool.map(lambda _: client.query(activity), range(80)))
-        assert {r.activity_id for r in results} == {activity}
+            results = list(pool.map(lambda _: client.query(thread_activity), range(80)))
+        assert {r.activity_id for r in results} == {thread_activity}
         session = client._async_client._transport._state.session
         assert session is not None and not session.closed
     assert session.closed
@@ -98,7 +90,7 @@ def test_shared_by_many_threads_over_one_session(
 
 def test_errors_keep_their_types(running: SandboxThread) -> None:
     single = start_activity(running, 1)
-    with _client(running) as client:
+    with blocking_client(running) as client:
         client.send({"activity_id": single, "user_id": USER})
         with pytest.raises(APIError) as caught:  # its one voucher is gone
             client.send({"activity_id": single, "user_id": "2088000000000002"})
@@ -112,12 +104,12 @@ def test_errors_keep_their_types(running: SandboxThread) -> None:
 
 
 def test_close_closes_the_session_and_the_loop_and_ends_its_thread(
-    running: SandboxThread, activity: str
+    running: SandboxThread, thread_activity: str
 ) -> None:
     before = threading.active_count()
-    client = _client(running)
+    client = blocking_client(running)
     assert not client._runner.running  # nothing is started before the first call
-    client.query(activity)
+    client.query(thread_activity)
     loop = client._runner._loop
     assert loop is not None and not loop.is_closed() and loop.is_running()
     assert threading.active_count() == before + 1  # the client's loop thread
@@ -128,7 +120,7 @@ def test_close_closes_the_session_and_the_loop_and_ends_its_thread(
     assert threading.active_count() == before
     client.close()  # idempotent
     with pytest.raises(ClientClosedError):
-        client.query(activity)
+        client.query(thread_activity)
 
 
 def test_closing_an_unused_client_starts_nothing(key_config: AlipayConfig) -> None:
@@ -139,21 +131,21 @@ def test_closing_an_unused_client_starts_nothing(key_config: AlipayConfig) -> No
 
 
 def test_calling_it_from_its_own_loop_thread_is_refused(
-    running: SandboxThread, activity: str
+    running: SandboxThread, thread_activity: str
 ) -> None:
     problems: list[BaseException] = []
     holder: dict[str, VoucherClient] = {}
 
     def hook(event: RequestEvent) -> None:
         try:
-            holder["client"].query(activity)
+            holder["client"].query(thread_activity)
         except RuntimeError as exc:
             problems.append(exc)
 
-    client = _client(running, hooks=Hooks(on_request=hook))
+    client = blocking_client(running, hooks=Hooks(on_request=hook))
     holder["client"] = client
     with client:
-        assert client.query(activity).activity_id == activity
+        assert client.query(thread_activity).activity_id == thread_activity
     assert problems and "running the client's own loop" in str(problems[0])
 
 
@@ -180,7 +172,7 @@ def test_every_async_operation_has_a_blocking_twin() -> None:
 
 
 def test_blocking_makes_any_new_async_method_blocking(
-    running: SandboxThread, activity: str, monkeypatch: pytest.MonkeyPatch
+    running: SandboxThread, thread_activity: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What adding a method to both clients looks like."""
 
@@ -191,16 +183,18 @@ def test_blocking_makes_any_new_async_method_blocking(
     monkeypatch.setattr(AsyncVoucherClient, "send_all", send_all, raising=False)
     monkeypatch.setattr(VoucherClient, "send_all", blocking(send_all), raising=False)
     recipients = users(3)
-    with _client(running) as client:
+    with blocking_client(running) as client:
         ids = client.send_all(  # type: ignore[attr-defined]
-            [{"activity_id": activity, "user_id": user} for user in recipients]
+            [{"activity_id": thread_activity, "user_id": user} for user in recipients]
         )
-    held = holdings(running, activity)
+    held = holdings(running, thread_activity)
     assert ids == [held[user][0] for user in recipients]
     assert len(set(ids)) == 3
 
 
-def test_a_subclassed_async_client_is_what_runs(running: SandboxThread, activity: str) -> None:
+def test_a_subclassed_async_client_is_what_runs(
+    running: SandboxThread, thread_activity: str
+) -> None:
     calls: list[str] = []
 
     class Audited(AsyncVoucherClient):
@@ -212,7 +206,7 @@ def test_a_subclassed_async_client_is_what_runs(running: SandboxThread, activity
         _async_class = Audited
 
     with AuditedSync(running.sandbox.config(retry=FAST_RETRY)) as client:
-        client.query(activity)
+        client.query(thread_activity)
     assert calls == ["query"]
 
 
@@ -249,29 +243,31 @@ def _in_a_forked_child(action: Any) -> str:
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
 @pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
 def test_a_forked_child_is_told_to_make_its_own_client(
-    running: SandboxThread, activity: str
+    running: SandboxThread, thread_activity: str
 ) -> None:
     # A client used before a fork (created at import time in a pre-forking server) has
     # its loop thread in the parent only: the child used to wait forever on it.
-    with _client(running) as client:
-        assert client.query(activity).activity_id == activity
-        outcome = _in_a_forked_child(lambda: client.query(activity))
+    with blocking_client(running) as client:
+        assert client.query(thread_activity).activity_id == thread_activity
+        outcome = _in_a_forked_child(lambda: client.query(thread_activity))
         assert outcome.startswith("ClientClosedError: "), outcome
         assert "create the client in this process" in outcome
         assert _in_a_forked_child(client.close) == "ok"  # and closing it there is quiet
-        assert client.query(activity).activity_id == activity  # the parent's is untouched
+        assert (
+            client.query(thread_activity).activity_id == thread_activity
+        )  # the parent's is untouched
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
 @pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
 def test_a_client_first_used_in_the_forked_child_works_there(
-    running: SandboxThread, activity: str
+    running: SandboxThread, thread_activity: str
 ) -> None:
-    client = _client(running)
+    client = blocking_client(running)
 
     def use() -> None:
         with client:
-            assert client.query(activity).activity_id == activity
+            assert client.query(thread_activity).activity_id == thread_activity
 
     assert _in_a_forked_child(use) == "ok"
     client.close()

@@ -400,6 +400,18 @@ async def _write(request: web.Request, reply: Reply, fault: Fault | None) -> web
     return response
 
 
+async def _finish_remaining_tasks() -> None:
+    """Cancel what the loop still runs and wait for it to unwind, as ``asyncio.run``
+    does before it closes a loop. A request the sandbox was still holding back (a
+    ``delay`` fault) outlives the server's shutdown; left pending, its coroutine would be
+    finalised later, in whatever thread collects it, outside the context it ran in."""
+    current = asyncio.current_task()
+    remaining = [task for task in asyncio.all_tasks() if task is not current]
+    for task in remaining:
+        task.cancel()
+    await asyncio.gather(*remaining, return_exceptions=True)
+
+
 class SandboxThread:
     """A :class:`Sandbox` on its own event loop in a background thread.
 
@@ -453,6 +465,7 @@ class SandboxThread:
         if self._sandbox is not None:
             self.run(self._sandbox.close())
             self._sandbox = None
+        self.run(_finish_remaining_tasks())
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
         loop.close()
