@@ -1,14 +1,14 @@
 """Shared test helpers for the client layers.
 
-* :class:`FakeAlipay`: a loopback aiohttp.web server that plays Alipay's gateway. It
-  checks every request's signature with the app's public key exactly as received
-  (request-target and body bytes), records what it got, and answers with scripted
-  replies signed with the vectors' Alipay key (AES-encrypted when the request was).
+* :class:`FakeAlipay`: a scripted loopback gateway, for what the sandbox must not do
+  (see its docstring). A client test runs against the sandbox (``alipay_sandbox``,
+  ``alipay_sandbox_thread``, the ``sandbox_*`` fixtures in ``conftest.py``) whenever
+  the sandbox, its state or its faults can give the answer.
 * :class:`Driver`: one client under test, async or blocking, behind the ``make_client``
   fixture (``conftest.py``) that runs a client test against both
   :class:`AsyncVoucherClient` and :class:`VoucherClient`. ``call`` is awaitable in both
   cases; the blocking client is driven from a worker thread via ``asyncio.to_thread``
-  so the fake server keeps running on the test's loop.
+  so the gateway keeps running on the test's loop.
 """
 
 from __future__ import annotations
@@ -126,10 +126,33 @@ def default_payload(operation: str, body: Any) -> dict[str, Any]:
 
 
 class FakeAlipay(LoopbackServer):
-    """A loopback gateway; see the module docstring.
+    """A loopback gateway that answers whatever a test scripts, and records every request.
 
-    ``script(path_suffix, *behaviours)`` queues replies for a path (``"send"`` or a full
-    path); when the queue is empty a default, signed 200 answer is given.
+    It checks each request's signature with the vectors' app key exactly as received
+    (request-target and body bytes) and answers with scripted replies signed with the
+    vectors' Alipay key (AES-encrypted when the request was). ``script(path_suffix,
+    *behaviours)`` queues replies for a path (``"send"`` or a full path); when the queue
+    is empty a default, signed 200 answer is given, whatever the request asked.
+
+    It exists for two kinds of test, and only for them:
+
+    * tests that read the request as it went out: body bytes, headers (tokens,
+      encryption, content type), the request-target, signatures and nonces across
+      retries, arrival times, which connection carried it (``received``,
+      ``connections``);
+    * tests of answers the sandbox must not give: a signed 2xx that names no new id, or
+      holds malformed JSON, wrong-typed fields or undecryptable text; an unsigned 2xx; a
+      tampered signature on a chosen answer; a redirect; an oversized raw body; an error
+      with a chosen code and message (one echoing a token or a user id), a 403/404/409,
+      a 429 or 5xx with ``Retry-After``, a 5xx with a chosen code; any answer for a path
+      outside the voucher API.
+
+    The sandbox must not produce these because users test their own code against it as
+    the gateway: every answer it gives is one Alipay could give, derived from its state
+    and signed with its key, and its faults are what a network or a load balancer does.
+    An answer scripted to order would let a user's test pass against something that
+    never happens, or contradict the sandbox's own record. Nor does it keep requests:
+    its access log (``tests/sandbox_log.py``) says what it answered.
     """
 
     def __init__(

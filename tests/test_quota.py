@@ -21,12 +21,9 @@ from alipay_voucher.client import AsyncVoucherClient, Hooks, RequestEvent
 from alipay_voucher.config import AlipayConfig
 from alipay_voucher.errors import RequestValidationError
 from alipay_voucher.sync import VoucherClient
-from tests.clients import (
-    FakeAlipay,
-    MakeClient,
-    Reply,
-    gateway_config,
-)
+from alipay_voucher.testing import Sandbox
+from tests.clients import FakeAlipay, MakeClient, SandboxConfig, gateway_config
+from tests.sandbox_log import SandboxRequests
 
 ACTIVITY = "2016042700826004508401111111"
 
@@ -74,14 +71,21 @@ def user(n: int) -> str:
 
 
 async def test_the_rate_holds_in_every_second_across_concurrent_calls(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig, clock: FakeClock
+    make_client: MakeClient,
+    sandbox_config: SandboxConfig,
+    sandbox_requests: SandboxRequests,
+    sandbox_activity: str,
+    clock: FakeClock,
 ) -> None:
     starts, hooks = start_recorder(clock)
-    driver = make_client(gateway_config(key_config, gateway), rate=3, hooks=hooks)
+    driver = make_client(sandbox_config(), rate=3, hooks=hooks)
     results = await asyncio.gather(
-        *(driver.call("send", {"activity_id": ACTIVITY, "user_id": user(n)}) for n in range(14))
+        *(
+            driver.call("send", {"activity_id": sandbox_activity, "user_id": user(n)})
+            for n in range(14)
+        )
     )
-    assert len(results) == 14 == len(starts) == len(gateway.received)
+    assert len(results) == 14 == len(starts) == len(sandbox_requests("send"))
     assert fullest_window(starts) == 3
     # The first second is a window like any other: three starts at once, not six.
     assert sorted(starts)[:4] == [1000.0] * 3 + [pytest.approx(1001.002)]
@@ -90,43 +94,51 @@ async def test_the_rate_holds_in_every_second_across_concurrent_calls(
 
 
 async def test_without_a_rate_nothing_waits(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig, clock: FakeClock
+    make_client: MakeClient, sandbox_config: SandboxConfig, sandbox_activity: str, clock: FakeClock
 ) -> None:
     starts, hooks = start_recorder(clock)
-    driver = make_client(gateway_config(key_config, gateway), hooks=hooks)
+    driver = make_client(sandbox_config(), hooks=hooks)
     await asyncio.gather(
-        *(driver.call("send", {"activity_id": ACTIVITY, "user_id": user(n)}) for n in range(8))
+        *(
+            driver.call("send", {"activity_id": sandbox_activity, "user_id": user(n)})
+            for n in range(8)
+        )
     )
     assert starts == [1000.0] * 8
 
 
 async def test_retries_count_against_the_rate(
-    make_client: MakeClient, gateway: FakeAlipay, key_config: AlipayConfig, clock: FakeClock
+    make_client: MakeClient,
+    alipay_sandbox: Sandbox,
+    sandbox_config: SandboxConfig,
+    sandbox_requests: SandboxRequests,
+    sandbox_activity: str,
+    clock: FakeClock,
 ) -> None:
     """Alipay counts every request, so a retry waits for the rate like a first attempt."""
     starts, hooks = start_recorder(clock)
-    driver = make_client(gateway_config(key_config, gateway), rate=1, hooks=hooks)
-    gateway.script("query", Reply(status=503, payload={"code": "SYSTEM_ERROR"}, sign=False))
-    await driver.call("query", ACTIVITY)
-    assert len(gateway.received) == 2
+    driver = make_client(sandbox_config(), rate=1, hooks=hooks)
+    alipay_sandbox.faults.next("503")
+    await driver.call("query", sandbox_activity)
+    assert len(sandbox_requests()) == 2
     assert starts == [1000.0, pytest.approx(1001.002)]
 
 
 @pytest.mark.parametrize(("client_rate", "batch_rate"), [(5, 2), (2, 5)])
 async def test_send_many_holds_its_own_rate_and_the_clients(
-    gateway: FakeAlipay,
-    key_config: AlipayConfig,
+    sandbox_config: SandboxConfig,
+    sandbox_activity: str,
     clock: FakeClock,
     client_rate: int,
     batch_rate: int,
 ) -> None:
     starts, hooks = start_recorder(clock)
-    config = gateway_config(key_config, gateway)
+    config = sandbox_config()
     async with AsyncVoucherClient(config, rate=client_rate, hooks=hooks) as client:
         outcomes = [
             o
             async for o in client.send_many(
-                ACTIVITY, [user(n) for n in range(12)], rate=batch_rate, concurrency=6
+                sandbox_activity, [user(n) for n in range(12)], rate=batch_rate, concurrency=6
             )
         ]
     assert all(o.ok for o in outcomes) and len(starts) == 12
@@ -134,16 +146,18 @@ async def test_send_many_holds_its_own_rate_and_the_clients(
 
 
 async def test_a_batch_and_single_calls_share_the_clients_rate(
-    gateway: FakeAlipay, key_config: AlipayConfig, clock: FakeClock
+    sandbox_config: SandboxConfig, sandbox_activity: str, clock: FakeClock
 ) -> None:
     starts, hooks = start_recorder(clock)
-    config = gateway_config(key_config, gateway)
+    config = sandbox_config()
     async with AsyncVoucherClient(config, rate=3, hooks=hooks) as client:
 
         async def batch() -> list[Any]:
-            return [o async for o in client.send_many(ACTIVITY, [user(n) for n in range(9)])]
+            return [
+                o async for o in client.send_many(sandbox_activity, [user(n) for n in range(9)])
+            ]
 
-        singles = [client.query(ACTIVITY) for _ in range(6)]
+        singles = [client.query(sandbox_activity) for _ in range(6)]
         outcomes, *_ = await asyncio.gather(batch(), *singles)
     assert len(outcomes) == 9 and len(starts) == 15
     assert fullest_window(starts) == 3
@@ -199,14 +213,14 @@ async def test_max_concurrency_bounds_requests_in_flight(
 
 
 async def test_a_copy_shares_the_quota(
-    key_config: AlipayConfig, clock: FakeClock, gateway: FakeAlipay
+    sandbox_activity: str, clock: FakeClock, sandbox_config: SandboxConfig
 ) -> None:
     starts, hooks = start_recorder(clock)
-    config = gateway_config(key_config, gateway)
+    config = sandbox_config()
     async with AsyncVoucherClient(config, rate=2, max_concurrency=4, hooks=hooks) as client:
         copy = client.with_options(timeout=3)
         assert (copy.rate, copy.max_concurrency) == (2.0, 4)
-        await asyncio.gather(*(c.query(ACTIVITY) for c in [client, copy] * 4))
+        await asyncio.gather(*(c.query(sandbox_activity) for c in [client, copy] * 4))
     assert len(starts) == 8 and fullest_window(starts) == 2
 
 
