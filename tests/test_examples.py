@@ -1,12 +1,15 @@
-"""The examples run for real against the loopback gateway: the blocking script and the
-web service as subprocesses configured through ALIPAY_* variables, and the service's
-handlers in process for the error paths."""
+"""The examples run for real: the blocking script and the web service as subprocesses
+configured through ALIPAY_* variables, and the service's handlers in process for the
+error paths; against the sandbox, except the create-then-send flows, which the sandbox
+refuses (ACTIVITY_NOT_START: both examples open the issuance window five minutes after
+creating the activity, then send at once) and which run on ``FakeAlipay`` meanwhile."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib.util
 import os
+import re
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,36 +21,53 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from alipay_voucher.config import AlipayConfig
+from alipay_voucher.testing import Sandbox
 from tests.clients import (
     FAST_RETRY,
+    Driver,
     FakeAlipay,
-    error,
+    SandboxConfig,
     gateway_config,
     unused_port,
 )
+from tests.sandbox_log import SandboxRequests
 from tests.vectors import APP_ID, KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 
-def example_env(base_url: str, *, mode: str = "key") -> dict[str, str]:
+VECTOR_FILES = {
+    "app_private_key": KEYS / "app_private_pkcs8.pem",
+    "alipay_public_key": KEYS / "alipay_public_spki.pem",
+    "app_cert": KEYS / "app_cert.crt",
+    "alipay_cert": KEYS / "alipay_cert.crt",
+    "alipay_root_cert": KEYS / "root_bundle.crt",
+}
+"""The official vectors' key files (what ``FakeAlipay`` checks), by role."""
+
+
+def example_env(
+    app_id: str, files: dict[str, Path], base_url: str, *, mode: str = "key"
+) -> dict[str, str]:
+    """The environment of an example for ``app_id`` with these key files (by role, as
+    ``SandboxPKI.write`` names them), talking to ``base_url``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALIPAY_")}
     for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
         env.pop(name, None)
     env.update(
         PYTHONPATH=str(ROOT),
-        ALIPAY_APP_ID=APP_ID,
-        ALIPAY_PRIVATE_KEY=str(KEYS / "app_private_pkcs8.pem"),
+        ALIPAY_APP_ID=app_id,
+        ALIPAY_PRIVATE_KEY=str(files["app_private_key"]),
         ALIPAY_BASE_URL=base_url,
     )
     if mode == "key":
-        env["ALIPAY_PUBLIC_KEY"] = str(KEYS / "alipay_public_spki.pem")
+        env["ALIPAY_PUBLIC_KEY"] = str(files["alipay_public_key"])
     else:
         env.update(
-            ALIPAY_APP_CERT=str(KEYS / "app_cert.crt"),
-            ALIPAY_ALIPAY_CERT=str(KEYS / "alipay_cert.crt"),
-            ALIPAY_ROOT_CERT=str(KEYS / "root_bundle.crt"),
+            ALIPAY_APP_CERT=str(files["app_cert"]),
+            ALIPAY_ALIPAY_CERT=str(files["alipay_cert"]),
+            ALIPAY_ROOT_CERT=str(files["alipay_root_cert"]),
         )
     return env
 
@@ -70,7 +90,8 @@ async def run_script(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
 async def test_blocking_script(mode: str, cert_config: AlipayConfig) -> None:
     alipay_sn = cert_config.default_alipay_sn if mode == "cert" else None
     async with FakeAlipay(alipay_sn=alipay_sn) as gw:
-        code, out, err = await run_script(env=example_env(gw.base_url, mode=mode))
+        env = example_env(APP_ID, VECTOR_FILES, gw.base_url, mode=mode)
+        code, out, err = await run_script(env=env)
     assert code == 0, err
     assert "created activity 2016042700826004508401111111" in out
     assert "issued voucher 2021072600073002785300065Q39" in out
@@ -86,14 +107,16 @@ async def test_blocking_script(mode: str, cert_config: AlipayConfig) -> None:
         assert all(r.auth and r.auth.app_cert_sn == cert_config.app_cert_sn for r in gw.received)
 
 
-async def test_blocking_script_reports_a_refusal(gateway: FakeAlipay) -> None:
-    gateway.script("send", error(400, "ACTIVITY_IS_STOPED", "stopped"))
+async def test_blocking_script_reports_a_refusal(
+    alipay_sandbox: Sandbox, files: dict[str, Path], sandbox_client: Driver, sandbox_activity: str
+) -> None:
+    await sandbox_client.call("stop", {"activity_id": sandbox_activity})
     code, _, err = await run_script(
-        "--activity-id", "2016042700826004508401111111", "--base-url", gateway.base_url,
-        env=example_env("https://openapi.alipay.com"),
+        "--activity-id", sandbox_activity, "--base-url", alipay_sandbox.base_url,
+        env=example_env(alipay_sandbox.app_id, files, "https://openapi.alipay.com"),
     )  # fmt: skip
     assert code == 1
-    assert "ACTIVITY_IS_STOPED" in err and "trace-0001" in err
+    assert "ACTIVITY_IS_STOPED" in err and re.search(r"\b[0-9a-f]{32}\b", err), err
 
 
 # --------------------------------------------------------------------------- the service
@@ -114,6 +137,13 @@ async def service(
     gateway: FakeAlipay, key_config: AlipayConfig
 ) -> AsyncIterator[TestClient[Any, Any]]:
     app = load_service().create_app(gateway_config(key_config, gateway, retry=FAST_RETRY))
+    async with TestClient(TestServer(app)) as client:
+        yield client
+
+
+@pytest.fixture
+async def sandbox_service(sandbox_config: SandboxConfig) -> AsyncIterator[TestClient[Any, Any]]:
+    app = load_service().create_app(sandbox_config())
     async with TestClient(TestServer(app)) as client:
         yield client
 
@@ -145,24 +175,34 @@ async def test_service_handlers(service: TestClient[Any, Any], gateway: FakeAlip
     assert all(r.verified for r in gateway.received)
 
 
-async def test_service_error_paths(service: TestClient[Any, Any], gateway: FakeAlipay) -> None:
-    url = "/activities/2016042700826004508401111111/vouchers"
-    missing = await service.post(url, json={})
+async def test_service_error_paths(
+    sandbox_service: TestClient[Any, Any],
+    alipay_sandbox: Sandbox,
+    sandbox_client: Driver,
+    sandbox_activity: str,
+) -> None:
+    url = f"/activities/{sandbox_activity}/vouchers"
+    missing = await sandbox_service.post(url, json={})
     assert missing.status == 400 and (await missing.json())["field"] == "user_id"
-    gateway.script("send", error(400, "BUDGET_NOT_ENOUGH", "no budget"))
-    refused = await service.post(url, json={"open_id": "abc"})
-    assert refused.status == 502 and (await refused.json())["code"] == "BUDGET_NOT_ENOUGH"
-    gateway.script("send", *[error(503, "busy")] * 3)
-    unknown = await service.post(url, json={"open_id": "abc", "out_biz_no": "o-2"})
+    await sandbox_client.call("stop", {"activity_id": sandbox_activity})
+    refused = await sandbox_service.post(url, json={"open_id": "abc"})
+    assert refused.status == 502 and (await refused.json())["code"] == "ACTIVITY_IS_STOPED"
+    alipay_sandbox.faults.next("503", 3)
+    unknown = await sandbox_service.post(url, json={"open_id": "abc", "out_biz_no": "o-2"})
     assert unknown.status == 503
     assert (await unknown.json())["out_biz_no"] == "o-2"
 
 
-async def test_service_runs_as_a_process(gateway: FakeAlipay) -> None:
+async def test_service_runs_as_a_process(
+    alipay_sandbox: Sandbox,
+    files: dict[str, Path],
+    sandbox_activity: str,
+    sandbox_requests: SandboxRequests,
+) -> None:
     port = unused_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable, str(EXAMPLES / "aiohttp_service.py"), "--port", str(port),
-        env=example_env(gateway.base_url),
+        env=example_env(alipay_sandbox.app_id, files, alipay_sandbox.base_url),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -177,7 +217,7 @@ async def test_service_runs_as_a_process(gateway: FakeAlipay) -> None:
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.05)
             async with http.post(
-                f"{base}/activities/2016042700826004508401111111/vouchers",
+                f"{base}/activities/{sandbox_activity}/vouchers",
                 json={"user_id": "2088512417841101"},
             ) as sent:
                 assert sent.status == 201, await sent.text()
@@ -187,4 +227,4 @@ async def test_service_runs_as_a_process(gateway: FakeAlipay) -> None:
         _, err = await asyncio.wait_for(process.communicate(), timeout=20)
     assert b"Traceback" not in err, err.decode()
     assert b"Unclosed" not in err
-    assert len(gateway.for_path("send")) == 1 and gateway.received[0].verified
+    assert [(a.operation, a.status) for a in sandbox_requests("send")] == [("send", 200)]
