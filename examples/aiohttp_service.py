@@ -101,7 +101,9 @@ async def create_activity(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(
             text="amount must be a decimal string, quantity an integer"
         ) from None
-    start = dt.datetime.now(BEIJING).replace(microsecond=0) + dt.timedelta(minutes=5)
+    # Issuance opens at once: a send right after create and publish is then accepted
+    # (Alipay refuses one before publish_start_time with ACTIVITY_NOT_START).
+    start = dt.datetime.now(BEIJING).replace(microsecond=0)
     created = await client.create(
         {
             "out_biz_no": data.get("out_biz_no") or f"create-{uuid.uuid4().hex}",

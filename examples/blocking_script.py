@@ -41,7 +41,9 @@ from alipay_voucher.models import (
 
 
 def build_create_request(name: str, amount: Decimal, quantity: int) -> VoucherCreateRequest:
-    start = dt.datetime.now(BEIJING).replace(microsecond=0) + dt.timedelta(minutes=5)
+    # Issuance opens at once: a send right after create and publish is then accepted
+    # (Alipay refuses one before publish_start_time with ACTIVITY_NOT_START).
+    start = dt.datetime.now(BEIJING).replace(microsecond=0)
     return VoucherCreateRequest(
         # Keep the out_biz_no of a money-moving call until it succeeds: repeating the call
         # with it can never create a second activity.
