@@ -14,7 +14,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .errors import ClientClosedError
 
@@ -87,34 +87,35 @@ class LoopThread:
             )
         return self._loop
 
-    def submit(
-        self, coro: Coroutine[Any, Any, _T], *, internal: bool = False
-    ) -> tuple[concurrent.futures.Future[_T], threading.Event]:
-        """Put ``coro`` on the loop; the event is set once it has fully unwound."""
+    def _loop_for(
+        self, coro: Coroutine[Any, Any, Any], internal: bool
+    ) -> asyncio.AbstractEventLoop:
         with self._lock:
             if self._closing and not internal:
                 coro.close()
                 raise ClientClosedError(f"{self._name} is closed; create a new client.")
             try:
-                loop = self._start_locked()
+                return self._start_locked()
             except ClientClosedError:
                 coro.close()
                 raise
-        unwound = threading.Event()
-        return asyncio.run_coroutine_threadsafe(_tracked(coro, unwound), loop), unwound
 
     def run(self, coro: Coroutine[Any, Any, _T], *, internal: bool = False) -> _T:
         """Run ``coro`` on the loop and return its result (or raise its error).
 
         An interrupt (Ctrl-C) while waiting cancels the call on the loop and waits a
-        moment for it to unwind before it goes on.
+        moment for it to unwind before it goes on, wherever it lands: the caller holds
+        the :class:`_Handoff` before anything is scheduled, so an interrupt raised
+        half-way through scheduling still finds the call and ends it.
         """
         if self.on_loop_thread():
             coro.close()
             raise RuntimeError(_REENTRANT.format(what="a VoucherClient method"))
-        future, unwound = self.submit(coro, internal=internal)
+        loop = self._loop_for(coro, internal)
+        handoff: _Handoff[_T] = _Handoff(coro)
         try:
-            return future.result()
+            loop.call_soon_threadsafe(handoff.start, loop)
+            return handoff.future.result()
         except concurrent.futures.CancelledError:
             if self._closing:
                 raise ClientClosedError(
@@ -122,8 +123,7 @@ class LoopThread:
                 ) from None
             raise
         except BaseException:
-            if future.cancel():
-                unwound.wait(_CANCEL_GRACE)
+            handoff.abandon()
             raise
 
     def close(self, final: Callable[[], Coroutine[Any, Any, Any]] | None = None) -> None:
@@ -169,11 +169,49 @@ class LoopThread:
             asyncio.run_coroutine_threadsafe(last(), loop)
 
 
-async def _tracked(coro: Coroutine[Any, Any, _T], unwound: threading.Event) -> _T:
-    try:
-        return await coro
-    finally:
-        unwound.set()
+class _Handoff(Generic[_T]):
+    """One coroutine on its way from a blocking caller to the loop.
+
+    Either side may let go first: the loop starts the coroutine unless the caller has
+    already given up, and a caller interrupted before the loop took it closes it
+    itself. Whoever claims it first owns it, so it is run or closed exactly once.
+    """
+
+    def __init__(self, coro: Coroutine[Any, Any, _T]) -> None:
+        self._coro = coro
+        self.future: concurrent.futures.Future[_T] = concurrent.futures.Future()
+        self._claimed = threading.Lock()
+        self._unwound = threading.Event()
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the loop: run the coroutine as a task, tied to :attr:`future` both ways."""
+        if not self._claimed.acquire(blocking=False):
+            return  # the caller gave up first and closed it
+        task = loop.create_task(self._coro)
+        task.add_done_callback(self._settle)
+        self.future.add_done_callback(
+            lambda future: future.cancelled() and loop.call_soon_threadsafe(task.cancel)
+        )
+
+    def _settle(self, task: asyncio.Task[_T]) -> None:
+        self._coro.close()  # a task cancelled before its first step never ran it
+        self._unwound.set()
+        if task.cancelled():
+            self.future.cancel()
+        if not self.future.set_running_or_notify_cancel():
+            return
+        if (error := task.exception()) is not None:
+            self.future.set_exception(error)
+        else:
+            self.future.set_result(task.result())
+
+    def abandon(self) -> None:
+        """The caller stops waiting: end the call wherever it is and give it a moment to
+        unwind (release its connection, run its ``finally`` blocks)."""
+        if self._claimed.acquire(blocking=False):
+            self._coro.close()  # the loop never took it
+        elif self.future.cancel():
+            self._unwound.wait(_CANCEL_GRACE)
 
 
 def _serve(loop: asyncio.AbstractEventLoop) -> None:
