@@ -268,7 +268,9 @@ async def test_deadline_bounds_all_attempts_and_backoff(
         await driver.call("query", ACTIVITY)
     elapsed = time.monotonic() - started
     attempts = len(sandbox_requests("query"))
-    assert elapsed < 0.4 + 0.3
+    # Without the deadline the 50 attempts would take over 2.45 s of backoff alone; the
+    # margin past 0.4 s is for a loaded machine, not a speed target.
+    assert elapsed < 1.5
     assert 2 <= attempts < 50
 
 
