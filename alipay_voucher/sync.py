@@ -2,9 +2,9 @@
 
 Nothing about the API lives here. Each method runs the very coroutine of
 :class:`~alipay_voucher.AsyncVoucherClient` on an event loop that the client owns and
-runs in one daemon thread of its own, started with the first call. A blocking call
-hands its coroutine over with :func:`asyncio.run_coroutine_threadsafe` and waits for
-the result. Because the loop runs all the time, pooled connections are kept alive and
+runs in one daemon thread of its own (``_loop_thread.LoopThread``), started with the
+first call. A blocking call hands its coroutine over to that loop and waits for the
+result. Because the loop runs all the time, pooled connections are kept alive and
 expired by aiohttp as usual, a ``send_many`` batch goes on while the caller handles an
 outcome, and threads sharing one client simply have their calls run side by side.
 
