@@ -264,7 +264,7 @@ async def test_a_restarted_sandbox_process_keeps_its_credentials_and_state(
 
     runs.append(_Run(*flags))
     out = await asyncio.to_thread(runs[-1].started)
-    assert "credentials reused from" in out and "(1 activities, 0 vouchers)" in out
+    assert "credentials reused from" in out and "(1 activity, 0 vouchers)" in out
     assert (directory / "app_private_key.pem").read_bytes() == key_before
     # the same keys and AES key still work; only the port (base_url) is new
     moved = config.with_options(base_url=_config(directory).base_url)

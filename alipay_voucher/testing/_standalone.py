@@ -145,8 +145,10 @@ async def serve(
             done = "reused from" if saved else "written to"
             print(f"credentials {done} {printable(settings.parent)}", file=out, flush=True)
         if state is not None:
+            activities, vouchers = len(sandbox.book.activities), len(sandbox.book.vouchers)
             kept = (
-                f"{len(sandbox.book.activities)} activities, {len(sandbox.book.vouchers)} vouchers"
+                f"{activities} {'activity' if activities == 1 else 'activities'}, "
+                f"{vouchers} {'voucher' if vouchers == 1 else 'vouchers'}"
             )
             print(f"state kept in {printable(state)} ({kept})", file=out, flush=True)
         print(f"app_id {printable(sandbox.app_id)}", file=out, flush=True)
