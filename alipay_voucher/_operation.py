@@ -9,6 +9,8 @@ row holds and how to reach its models without importing them before they are nee
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 __all__ = ["Operation"]
@@ -114,15 +116,25 @@ class Operation(Generic[_Request, _Response]):
     @property
     def request_type(self) -> type[_Request]:
         """The request model, imported by the first call that needs it."""
-        from . import models
-
-        request_type: type[_Request] = getattr(models, self.request_model)
+        request_type: type[_Request] = getattr(_models(), self.request_model)
         return request_type
 
     @property
     def response_type(self) -> type[_Response]:
         """The response model, imported by the first call that needs it."""
+        response_type: type[_Response] = getattr(_models(), self.response_model)
+        return response_type
+
+
+def _models() -> ModuleType:
+    """``alipay_voucher.models``, imported on first use (it is read on every call, where
+    an import statement would go through the import machinery each time)."""
+    module = sys.modules.get(_MODELS)
+    if module is None:
         from . import models
 
-        response_type: type[_Response] = getattr(models, self.response_model)
-        return response_type
+        module = models
+    return module
+
+
+_MODELS = f"{__package__}.models"

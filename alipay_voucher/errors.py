@@ -295,4 +295,3 @@ class DedupeStoreError(AlipayError):
 
 class StaleNotificationError(NotificationError):
     """A verified message is older than the configured maximum age (a possible replay)."""
-

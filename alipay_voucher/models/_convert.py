@@ -111,10 +111,13 @@ if not TYPE_CHECKING:  # hidden from type checkers, which see the declarations a
     __getattr__ = _attribute
 
 
+_PACKAGE = __name__.rpartition(".")[0]
+
+
 def _package() -> ModuleType:
     """``alipay_voucher.models``, whose ``__getattr__`` imports a generated model's module
     when one of its names is first used (and keeps the name): the one lazy lookup."""
-    return sys.modules[__name__.rpartition(".")[0]]
+    return sys.modules[_PACKAGE]
 
 
 def _request_type(operation: str) -> type[RequestModel] | None:
