@@ -125,7 +125,7 @@ def _request_type(operation: str) -> type[RequestModel] | None:
     row = _TABLE.get(operation)
     if row is None:
         return None
-    cls: type[RequestModel] = getattr(_package(), row.request_model)
+    cls: type[RequestModel] = row.request_type  # the table's one lookup of its models
     return cls
 
 
