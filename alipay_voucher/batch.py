@@ -17,12 +17,12 @@ answers, from a process that may be killed halfway. Four things make that safe:
 from __future__ import annotations
 
 import asyncio
+import collections
 import hashlib
 import itertools
 import logging
 import os
 import re
-import time
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,7 +31,7 @@ import attrs
 from ._ratelimit import RateLimiter, check_rate
 from ._seen import SeenSet
 from .errors import AlipayError, OutcomeUnknownError, RequestValidationError
-from .journal import Journal, JournalRecord
+from .journal import Journal
 
 if TYPE_CHECKING:
     from .client import AsyncVoucherClient
@@ -179,23 +179,6 @@ _FLUSH_INTERVAL = 0.1
 """Seconds a journal record may wait in the buffer before it is committed."""
 
 
-def _record(outcome: SendOutcome, activity_id: str, campaign_key: str) -> JournalRecord:
-    status = "sent" if outcome.ok else ("unknown" if outcome.unknown else "failed")
-    error = outcome.error
-    code = getattr(error, "code", None)
-    return JournalRecord(
-        activity=activity_id,
-        campaign=campaign_key,
-        recipient=outcome.recipient.key,
-        out_biz_no=outcome.out_biz_no,
-        status=status,
-        voucher_id=outcome.voucher_id,
-        error=type(error).__name__ if error is not None else None,
-        code=code if isinstance(code, str) else None,
-        at=round(time.time(), 3),
-    )
-
-
 def _invalid(raw: object, error: RequestValidationError) -> SendOutcome:
     """The outcome of an input row that is no recipient: reported, never sent."""
     if isinstance(raw, Recipient):
@@ -217,11 +200,47 @@ def _invalid(raw: object, error: RequestValidationError) -> SendOutcome:
     )
 
 
-@attrs.define
-class _End:
-    """The last item of the output queue: the campaign is over (or broke)."""
+class _Outbox:
+    """Outcomes waiting for the caller, who takes all of them at once.
 
-    error: BaseException | None = None
+    A bounded queue without a future and a wake-up per outcome (an ``asyncio.Queue``
+    costs both, once per recipient): workers append, the caller takes what has
+    gathered since its last look. A worker waits while ``limit`` outcomes wait.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._items: list[SendOutcome] = []
+        self._limit = limit
+        self._filled = asyncio.Event()
+        self._room = asyncio.Event()
+        self._ended = False
+        self._error: BaseException | None = None
+
+    async def put(self, outcomes: list[SendOutcome]) -> None:
+        while len(self._items) >= self._limit:
+            self._room.clear()
+            await self._room.wait()
+        self._items += outcomes
+        self._filled.set()
+
+    def end(self, error: BaseException | None) -> None:
+        """No outcome follows; the caller gets ``error`` raised after the last one."""
+        self._ended, self._error = True, error
+        self._filled.set()
+
+    async def take(self) -> list[SendOutcome]:
+        """What has gathered (waiting until something has); empty once the campaign
+        is over, or raising what broke it."""
+        while not self._items:
+            if self._ended:
+                if self._error is not None:
+                    raise self._error
+                return []
+            self._filled.clear()
+            await self._filled.wait()
+        taken, self._items = self._items, []
+        self._room.set()
+        return taken
 
 
 async def send_many(
@@ -260,8 +279,11 @@ async def send_many(
     assert book is None or isinstance(book, Journal)
     seen = SeenSet()
     loop = asyncio.get_running_loop()
-    work: asyncio.Queue[tuple[Recipient, str] | None] = asyncio.Queue(concurrency)
-    output: asyncio.Queue[list[SendOutcome] | _End] = asyncio.Queue(concurrency + 2)
+    source = iter(recipients)
+    queued: collections.deque[tuple[Recipient, str]] = collections.deque()
+    refilling = asyncio.Lock()
+    drained = False
+    output = _Outbox(2 * concurrency)
     in_flight: set[asyncio.Task[None]] = set()
     closing = False
     flush_timer: asyncio.TimerHandle | None = None
@@ -276,7 +298,22 @@ async def send_many(
         nonlocal flush_timer
         if book is None:
             return
-        book.add(_record(outcome, activity_id, campaign_key))
+        error = outcome.error
+        if error is None:
+            book.record(activity_id, campaign_key, outcome.recipient.key, outcome.out_biz_no,
+                        "sent", outcome.voucher_id)  # fmt: skip
+        else:
+            code = getattr(error, "code", None)
+            book.record(
+                activity_id,
+                campaign_key,
+                outcome.recipient.key,
+                outcome.out_biz_no,
+                "unknown" if isinstance(error, OutcomeUnknownError) else "failed",
+                outcome.voucher_id,
+                type(error).__name__,
+                code if isinstance(code, str) else None,
+            )
         if book.pending and flush_timer is None:
             flush_timer = loop.call_later(_FLUSH_INTERVAL, flush)
 
@@ -319,16 +356,25 @@ async def send_many(
             sends.append((recipient, out_biz_no))
         return ready, sends
 
-    async def feed() -> None:
-        source = iter(recipients)
-        while chunk := list(itertools.islice(source, _CHUNK)):
-            ready, sends = sort(chunk)
-            for start in range(0, len(ready), _HANDOUT):
-                await output.put(ready[start : start + _HANDOUT])
-            for item in sends:
-                await work.put(item)
-        for _ in range(concurrency):
-            await work.put(None)
+    async def take() -> tuple[Recipient, str] | None:
+        """The next send to make; when none is left, the next input chunk is read and
+        sorted first (by one worker, while the others go on with what is left)."""
+        nonlocal drained
+        while not queued:
+            if drained:
+                return None
+            async with refilling:
+                if queued or drained:
+                    continue
+                chunk = list(itertools.islice(source, _CHUNK))
+                if not chunk:
+                    drained = True
+                    continue
+                ready, fresh = sort(chunk)
+                queued.extend(fresh)
+                for start in range(0, len(ready), _HANDOUT):
+                    await output.put(ready[start : start + _HANDOUT])
+        return queued.popleft()
 
     async def serve(recipient: Recipient, out_biz_no: str) -> SendOutcome:
         request: dict[str, Any] = {
@@ -348,7 +394,7 @@ async def send_many(
     async def work_on() -> None:
         me = asyncio.current_task()
         assert me is not None
-        while (item := await work.get()) is not None:
+        while (item := await take()) is not None:
             if limiter is not None:
                 await limiter.acquire()
             if closing:
@@ -373,28 +419,25 @@ async def send_many(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        await output.put(_End(broken))
+        output.end(broken)
 
-    feeder = asyncio.ensure_future(feed())
     workers = [asyncio.ensure_future(work_on()) for _ in range(concurrency)]
-    supervisor = asyncio.ensure_future(supervise([feeder, *workers]))
+    supervisor = asyncio.ensure_future(supervise(workers))
     finished = False
     try:
-        while not isinstance(item := await output.get(), _End):
-            for outcome in item:
+        while taken := await output.take():
+            for outcome in taken:
                 yield outcome
         finished = True
-        if item.error is not None:
-            raise item.error
     finally:
         if not finished:
             # Closed early: start nothing more; let what is in flight finish.
             closing = True
             supervisor.cancel()
-            for task in [feeder, *workers]:
+            for task in workers:
                 if task not in in_flight:
                     task.cancel()
-            await asyncio.gather(supervisor, feeder, *workers, return_exceptions=True)
+            await asyncio.gather(supervisor, *workers, return_exceptions=True)
         if flush_timer is not None:
             flush_timer.cancel()
         seen.close()

@@ -458,7 +458,7 @@ class AsyncVoucherClient:
 
     # ----------------------------------------------------------------- on top of the API
 
-    async def send_many(
+    def send_many(
         self,
         activity_id: str,
         recipients: Iterable[str | Recipient | Mapping[str, str]],
@@ -481,9 +481,9 @@ class AsyncVoucherClient:
         and errors are reported per recipient, never raised. Closing the iterator early
         starts no further request. See :func:`alipay_voucher.batch.send_many`.
         """
-        # Closed here, not left to asyncio's finaliser: leaving this generator early
-        # stops the batch before aclose() returns.
-        batch = send_many(
+        # The batch's own generator, not one wrapped around it: closing it stops the
+        # batch directly, and no outcome pays for a second generator on its way.
+        return send_many(
             self,
             activity_id,
             recipients,
@@ -495,9 +495,6 @@ class AsyncVoucherClient:
             app_auth_token=app_auth_token,
             on_duplicate=on_duplicate,
         )
-        async with contextlib.aclosing(batch):
-            async for outcome in batch:
-                yield outcome
 
     async def wait_for_status(
         self,

@@ -97,7 +97,26 @@ class JournalRecord:
     """Seconds since the epoch."""
 
     def row(self) -> tuple[Any, ...]:
-        return attrs.astuple(self, recurse=False)
+        """The values in ``_COLUMNS`` order, as :meth:`Journal.record` lays them out."""
+        return _row(
+            *(self.activity, self.campaign, self.recipient, self.out_biz_no, self.status),
+            *(self.voucher_id, self.error, self.code, self.at),
+        )
+
+
+def _row(
+    activity: str,
+    campaign: str,
+    recipient: str,
+    out_biz_no: str | None,
+    status: str,
+    voucher_id: str | None,
+    error: str | None,
+    code: str | None,
+    at: float | None,
+) -> tuple[Any, ...]:
+    """A journal row, in ``_COLUMNS`` order: the one place that knows it."""
+    return (activity, campaign, recipient, out_biz_no, status, voucher_id, error, code, at)
 
 
 @attrs.frozen
@@ -178,8 +197,30 @@ class Journal:
 
     def add(self, record: JournalRecord) -> None:
         """Buffer a record; commit the buffer once ``flush_every`` records wait."""
-        self._pending.append(record.row())
-        if len(self._pending) >= self._flush_every:
+        self._buffer(record.row())
+
+    def record(
+        self,
+        activity: str,
+        campaign: str,
+        recipient: str,
+        out_biz_no: str | None,
+        status: str,
+        voucher_id: str | None = None,
+        error: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        """:meth:`add` a record stamped now, given as values: what a campaign writes
+        once per recipient, spared a record object (microseconds per recipient)."""
+        self._buffer(
+            _row(activity, campaign, recipient, out_biz_no, status, voucher_id, error, code,
+                 round(time.time(), 3))
+        )  # fmt: skip
+
+    def _buffer(self, row: tuple[Any, ...]) -> None:
+        pending = self._pending
+        pending.append(row)
+        if len(pending) >= self._flush_every:
             self.flush()
 
     def flush(self) -> None:
