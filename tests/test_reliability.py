@@ -18,8 +18,10 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ from alipay_voucher.batch import SendOutcome
 from alipay_voucher.client import AsyncVoucherClient
 from alipay_voucher.config import AlipayConfig, RetryPolicy
 from alipay_voucher.errors import SignatureVerificationError
-from alipay_voucher.testing import Fault, SandboxThread
+from alipay_voucher.testing import Fault, Faults, SandboxThread
 
 from .campaigns import batch_env, holdings, published_activity, start_activity, users
 from .clients import Driver, MakeClient
@@ -156,18 +158,70 @@ async def test_corrupt_signature_is_never_retried_nor_returned(
     assert {u: len(v) for u, v in held.items()} == {u: 1 for u in users(3)}
 
 
+class _HoldSends(Faults):
+    """A sandbox's fault plan that also stops the whole sandbox at the request for
+    ``operation`` that comes after the first ``count`` of them, until :meth:`release`.
+
+    ``draw`` runs on the sandbox's loop at the start of every request, so blocking there
+    stops every request: a campaign held there has had at most ``count`` sends reach the
+    gateway and cannot finish, however fast or slow this machine is."""
+
+    def __init__(self, count: int, operation: str) -> None:
+        super().__init__()
+        self._left = count
+        self._operation = operation
+        self.holding = threading.Event()
+        self._released = threading.Event()
+
+    def draw(self, operation: str | None, request_id: str | None = None) -> Fault | None:
+        if operation == self._operation and not self._released.is_set():
+            if self._left:
+                self._left -= 1
+            else:
+                self.holding.set()
+                self._released.wait(120)  # a safety net: the test releases it sooner
+        return super().draw(operation, request_id)
+
+    def release(self) -> None:
+        self._released.set()
+
+
+def _committed(journal: Path, activity_id: str) -> int:
+    """Records the journal has committed as sent (read while its writer may be alive)."""
+    from alipay_voucher.journal import Journal
+
+    with Journal(journal) as book:
+        return sum(r.status == "sent" for r in book.records(activity_id))
+
+
+def _wait_for(condition: Callable[[], bool], child: subprocess.Popen[bytes], what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert child.poll() is None, child.stderr.read() if child.stderr else ""
+        assert time.monotonic() < deadline, f"{what} did not happen within 60 s"
+        time.sleep(0.02)
+
+
 def test_sigkill_halfway_then_rerun(tmp_path: Path) -> None:
     """A campaign journaled in SQLite, killed with SIGKILL mid-way, then run again: each
     recipient ends up with exactly one voucher, and the rerun skips those the journal
-    had committed."""
+    had committed.
+
+    "Mid-way" is made so, not timed: the sandbox stops at the send after the first half
+    (so the campaign cannot finish), and the kill waits until the journal has committed
+    rows (it commits every 0.1 s; at this rate the first 120 sends take about as long,
+    so a kill after 120 issued vouchers sometimes found nothing committed)."""
     from alipay_voucher.journal import Journal
 
     recipients = users(400)
+    half = len(recipients) // 2
     listing = tmp_path / "recipients.csv"
     listing.write_text("user_id\n" + "\n".join(recipients) + "\n")
     journal = tmp_path / "journal.db"
+    hold = _HoldSends(half, operation="send")
     with SandboxThread() as running:
         activity_id = start_activity(running, quantity=1000)
+        running.sandbox.faults = hold
         env = batch_env(running, tmp_path / "creds")
         command = [
             sys.executable, "-m", "alipay_voucher", "send-batch",
@@ -175,22 +229,22 @@ def test_sigkill_halfway_then_rerun(tmp_path: Path) -> None:
             "--journal", str(journal), "--concurrency", "8", "--rate", "150",
         ]  # fmt: skip
         first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, cwd=ROOT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if len(holdings(running, activity_id)) >= 120:
-                break
-            assert first.poll() is None, first.stderr.read() if first.stderr else ""
-            time.sleep(0.02)
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait()
+        try:
+            _wait_for(hold.holding.is_set, first, f"the sandbox holding send {half + 1}")
+            # The sandbox is held; the child still commits what it was answered.
+            _wait_for(lambda: _committed(journal, activity_id) > 0, first, "a journal commit")
+            os.kill(first.pid, signal.SIGKILL)
+            first.wait()
+        finally:
+            hold.release()
         assert first.stderr is not None
         first.stderr.close()
         assert first.returncode == -signal.SIGKILL
+        committed = _committed(journal, activity_id)
+        # What was in flight at the kill may still take effect at the gateway (an
+        # answer lost), and counts from here on; at most 8 more than the half.
         served_before = len(holdings(running, activity_id))
-        assert 120 <= served_before < len(recipients)
-        with Journal(journal) as book:
-            committed = sum(r.status == "sent" for r in book.records(activity_id))
-        assert 0 < committed <= served_before
+        assert 0 < committed <= served_before < len(recipients)
         rerun = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
         assert rerun.returncode == 0, rerun.stderr
         assert f"already sent earlier {committed}," in rerun.stderr
