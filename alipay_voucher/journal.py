@@ -33,6 +33,7 @@ from typing import IO, Any
 import attrs
 
 from ._private_files import open_private_text
+from ._sqlite import use_wal
 from .errors import AlipayError
 
 __all__ = ["ImportReport", "Journal", "JournalError", "JournalRecord"]
@@ -70,6 +71,7 @@ ON CONFLICT (activity, campaign, recipient) DO UPDATE SET
     at = excluded.at
 WHERE journal.status IS NOT 'sent' OR excluded.status = 'sent'
 """
+_BUSY_TIMEOUT = 60.0  # seconds a process waits for another holding the file
 _LOOKUP_CHUNK = 500  # ids per "already served?" query
 
 
@@ -143,7 +145,7 @@ class Journal:
         self._closed = False
         _prepare_file(self.path)
         self._db = sqlite3.connect(
-            self.path, timeout=60.0, isolation_level=None, check_same_thread=False
+            self.path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
         )
         try:
             self._open_schema()
@@ -164,7 +166,7 @@ class Journal:
                 f"{self.path} is an SQLite database of something else, not a journal; "
                 "pass another file name."
             )
-        db.execute("PRAGMA journal_mode=WAL")
+        use_wal(db, _BUSY_TIMEOUT)
         db.execute("PRAGMA synchronous=NORMAL")
         if application_id != _APPLICATION_ID:
             db.execute(f"PRAGMA application_id={_APPLICATION_ID}")

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from .._sqlite import use_wal
 from ..errors import DedupeStoreError
 from .base import DEFAULT_LEASE, DEFAULT_TTL, Claim, Held, check_windows
 
@@ -50,10 +51,6 @@ _R = TypeVar("_R")
 
 _PURGE_EVERY = 4096
 """Claims between two sweeps of expired rows (so the file does not grow forever)."""
-
-_SQLITE_BUSY = 5
-"""SQLite's primary result code for "database is locked"."""
-
 
 class SQLiteDedupeStore:
     """Claims shared by the processes of one host through the SQLite file ``path``.
@@ -175,7 +172,7 @@ class SQLiteDedupeStore:
                 check_same_thread=False,
             )
             try:
-                self._use_wal(conn)
+                use_wal(conn, self._busy_timeout)
                 conn.execute(f"PRAGMA synchronous={'FULL' if self._durable else 'NORMAL'}")
                 conn.execute(_SCHEMA)
             except BaseException:
@@ -183,29 +180,3 @@ class SQLiteDedupeStore:
                 raise
             self._conn, self._pid = conn, pid
         return self._conn
-
-    def _use_wal(self, conn: sqlite3.Connection) -> None:
-        """Put the file in WAL mode, waiting up to ``busy_timeout`` as other statements do.
-
-        Switching a new file to WAL upgrades a read lock to a write lock, and SQLite
-        answers an upgrade that finds the file locked with SQLITE_BUSY at once instead
-        of calling the busy handler. Workers that start together and claim at the same
-        moment all switch the new file at once, so the switch is retried here."""
-        deadline = time.monotonic() + self._busy_timeout
-        pause = 0.001
-        while True:
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or time.monotonic() >= deadline:
-                    raise
-            time.sleep(pause)
-            pause = min(2 * pause, 0.05)
-
-
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11 and later
-    if isinstance(code, int):
-        return code & 0xFF == _SQLITE_BUSY
-    return str(exc).startswith("database is locked")

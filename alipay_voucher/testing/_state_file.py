@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from .._sqlite import use_wal
 from ..cli._common import printable
 from ._notifier import Attempt, Delivery, Outbox
 from ._rules import period_key
@@ -30,6 +31,7 @@ from ._state import Activity, Answered, Event, Outcome, Voucher, VoucherBook
 __all__ = ["SavedBook", "SavedOutbox", "StateFile", "StateFileError"]
 
 _SCHEMA_VERSION = "1"
+_BUSY_TIMEOUT = 5.0  # sqlite3.connect's default, now also for the switch to WAL
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS activities (
@@ -58,13 +60,13 @@ class StateFile:
         try:
             # Mode 0600 from creation (it holds user ids); SQLite gives its -wal the same.
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise StateFileError(
                 f"cannot open the state file {printable(self.path)}: {printable(str(exc))}"
             ) from None
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            use_wal(self._db, _BUSY_TIMEOUT)
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
             self._check(app_id)
