@@ -216,7 +216,7 @@ class Journal:
         once per recipient, spared a record object (microseconds per recipient)."""
         self._buffer(
             _row(activity, campaign, recipient, out_biz_no, status, voucher_id, error, code,
-                 round(time.time(), 3))
+                 time.time())
         )  # fmt: skip
 
     def _buffer(self, row: tuple[Any, ...]) -> None:
