@@ -216,6 +216,14 @@ class _Outbox:
         self._ended = False
         self._error: BaseException | None = None
 
+    def offer(self, outcome: SendOutcome) -> bool:
+        """Append ``outcome`` if there is room (the common case, no coroutine)."""
+        if len(self._items) >= self._limit:
+            return False
+        self._items.append(outcome)
+        self._filled.set()
+        return True
+
     async def put(self, outcomes: list[SendOutcome]) -> None:
         while len(self._items) >= self._limit:
             self._room.clear()
@@ -394,7 +402,11 @@ async def send_many(
     async def work_on() -> None:
         me = asyncio.current_task()
         assert me is not None
-        while (item := await take()) is not None:
+        while True:
+            # The common case without a coroutine: a send is waiting in the chunk.
+            item = queued.popleft() if queued else await take()
+            if item is None:
+                return
             if limiter is not None:
                 await limiter.acquire()
             if closing:
@@ -407,7 +419,8 @@ async def send_many(
                 in_flight.discard(me)
             if closing:
                 return
-            await output.put([outcome])
+            if not output.offer(outcome):
+                await output.put([outcome])
 
     async def supervise(tasks: list[asyncio.Task[None]]) -> None:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
