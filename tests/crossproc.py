@@ -62,7 +62,12 @@ def run_many(store: str, tmp: Path, *, workers: int = 4, count: int = 200) -> di
     bodies, out, go = tmp / "bodies.json", tmp / "handled.log", tmp / "go"
     ids = write_bodies(bodies, count, "many")
     procs = [start_worker(store, bodies, out, "all", go=go) for _ in range(workers)]
-    time.sleep(0.5)  # let them import and wait at the line
+    deadline = time.monotonic() + 60
+    while len(list(tmp.glob(f"{go.name}.ready.*"))) < workers:  # all wait at the line
+        for proc in procs:
+            assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "the workers never reached the start line"
+        time.sleep(0.01)
     go.touch()
     statuses = [finish(p) for p in procs]
     handled = events(out)

@@ -71,6 +71,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 
     receiver = NotificationReceiver(config(), callback, dedupe=make_store(args.store, args.lease))
     if args.go:
+        Path(f"{args.go}.ready.{pid}").touch()  # at the line: the parent may start us
         while not Path(args.go).exists():
             await asyncio.sleep(0.005)
     statuses: collections.Counter[int] = collections.Counter()
