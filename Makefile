@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check alipay_voucher tests benchmarks examples tools
+	$(BIN)/ruff format --check alipay_voucher tests benchmarks examples tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict alipay_voucher tests

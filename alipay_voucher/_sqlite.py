@@ -27,13 +27,13 @@ def use_wal(conn: sqlite3.Connection, timeout: float) -> None:
             conn.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as exc:
-            if not is_busy(exc) or time.monotonic() >= deadline:
+            if not _is_busy(exc) or time.monotonic() >= deadline:
                 raise
         time.sleep(pause)
         pause = min(2 * pause, 0.05)
 
 
-def is_busy(exc: sqlite3.OperationalError) -> bool:
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
     """Whether ``exc`` is SQLite's "database is locked" (SQLITE_BUSY and its variants)."""
     code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11 and later
     if isinstance(code, int):

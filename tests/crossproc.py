@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .notify_helpers import form_body, signed_params
+from .waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CREATED = "alipay.marketing.activity.message.created"
@@ -62,12 +63,11 @@ def run_many(store: str, tmp: Path, *, workers: int = 4, count: int = 200) -> di
     bodies, out, go = tmp / "bodies.json", tmp / "handled.log", tmp / "go"
     ids = write_bodies(bodies, count, "many")
     procs = [start_worker(store, bodies, out, "all", go=go) for _ in range(workers)]
-    deadline = time.monotonic() + 60
-    while len(list(tmp.glob(f"{go.name}.ready.*"))) < workers:  # all wait at the line
-        for proc in procs:
-            assert proc.poll() is None, proc.communicate()[1]
-        assert time.monotonic() < deadline, "the workers never reached the start line"
-        time.sleep(0.01)
+    wait_for(
+        lambda: len(list(tmp.glob(f"{go.name}.ready.*"))) == workers,
+        "every worker waiting at the start line",
+        children=procs,
+    )
     go.touch()
     statuses = [finish(p) for p in procs]
     handled = events(out)
@@ -96,11 +96,11 @@ def run_crash(store: str, tmp: Path, *, lease: float = 3.0) -> dict[str, Any]:
     bodies, out = tmp / "one.json", tmp / "crash.log"
     (nid,) = write_bodies(bodies, 1, "crash")
     victim = start_worker(store, bodies, out, "hang", lease=lease)
-    deadline = time.monotonic() + 60
-    while ("started", nid) not in events(out):
-        assert victim.poll() is None, victim.communicate()[1]
-        assert time.monotonic() < deadline, "the worker never reached its callback"
-        time.sleep(0.02)
+    wait_for(
+        lambda: ("started", nid) in events(out),
+        "the worker reaching its callback",
+        children=[victim],
+    )
     claimed_by_then = time.monotonic()
     os.kill(victim.pid, signal.SIGKILL)
     victim.communicate()  # reaps it and closes its pipes

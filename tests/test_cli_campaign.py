@@ -14,7 +14,6 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from alipay_voucher.testing import Fault, SandboxThread
 from .campaigns import batch_env, holdings, start_activity, users
 from .raw_calls import activity_body
 from .standalone import ROOT
+from .waiting import wait_for
 
 
 @pytest.fixture
@@ -192,10 +192,11 @@ def test_ctrl_c_prints_the_summary_and_how_to_resume(tmp_path: Path) -> None:
         faults.delay = 0.3
         faults.rate({Fault.DELAY: 1.0}, operation="send")
         first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-        deadline = time.monotonic() + 60
-        while len(holdings(sandbox_thread, activity_id)) < 20 and time.monotonic() < deadline:
-            assert first.poll() is None
-            time.sleep(0.05)
+        wait_for(
+            lambda: len(holdings(sandbox_thread, activity_id)) >= 20,
+            "20 vouchers issued",
+            children=[first],
+        )
         first.send_signal(signal.SIGINT)
         _, err = first.communicate(timeout=60)
         assert first.returncode == 130, err

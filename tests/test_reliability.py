@@ -19,9 +19,7 @@ import stat
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +35,7 @@ from .campaigns import batch_env, holdings, published_activity, start_activity, 
 from .clients import Driver, MakeClient
 from .raw_calls import activity_body
 from .standalone import ROOT
+from .waiting import wait_for
 
 RETRY = RetryPolicy(max_attempts=5, initial_backoff=0.001, max_backoff=0.02, deadline=30)
 MIXED: dict[Fault | str, float] = {
@@ -194,14 +193,6 @@ def _committed(journal: Path, activity_id: str) -> int:
         return sum(r.status == "sent" for r in book.records(activity_id))
 
 
-def _wait_for(condition: Callable[[], bool], child: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + 60
-    while not condition():
-        assert child.poll() is None, child.stderr.read() if child.stderr else ""
-        assert time.monotonic() < deadline, f"{what} did not happen within 60 s"
-        time.sleep(0.02)
-
-
 def test_sigkill_halfway_then_rerun(tmp_path: Path) -> None:
     """A campaign journaled in SQLite, killed with SIGKILL mid-way, then run again: each
     recipient ends up with exactly one voucher, and the rerun skips those the journal
@@ -230,9 +221,11 @@ def test_sigkill_halfway_then_rerun(tmp_path: Path) -> None:
         ]  # fmt: skip
         first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, cwd=ROOT)
         try:
-            _wait_for(hold.holding.is_set, first, f"the sandbox holding send {half + 1}")
+            wait_for(hold.holding.is_set, f"the sandbox holding send {half + 1}", children=[first])
             # The sandbox is held; the child still commits what it was answered.
-            _wait_for(lambda: _committed(journal, activity_id) > 0, first, "a journal commit")
+            wait_for(
+                lambda: _committed(journal, activity_id) > 0, "a journal commit", children=[first]
+            )
             os.kill(first.pid, signal.SIGKILL)
             first.wait()
         finally:

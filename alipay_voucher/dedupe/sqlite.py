@@ -52,6 +52,7 @@ _R = TypeVar("_R")
 _PURGE_EVERY = 4096
 """Claims between two sweeps of expired rows (so the file does not grow forever)."""
 
+
 class SQLiteDedupeStore:
     """Claims shared by the processes of one host through the SQLite file ``path``.
 
